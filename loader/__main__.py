@@ -1,0 +1,5 @@
+"""`python -m loader` runs the qualgraph command line."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,160 @@
+"""The `qualgraph` command line: a thin click layer over the library.
+
+Exit codes: 0 fine, 1 the data has violations (error diagnostics), 2 the command could not run.
+Data goes to standard output, diagnostics and progress to standard error.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.table import Table
+
+from .diagnostics import Diagnostic, Severity
+from .emit import emit
+from .errors import QualgraphError
+from .export import FORMATS, serialize
+from .namespaces import DEFAULT_BASE
+from .resources import ontology_graph
+from .study import LoadedStudy, load_study
+from .summary import summarize
+
+DEFAULT_INPUT = Path("seeds")
+
+
+class CommandError(click.ClickException):
+    """The command could not run: exit code 2, so that 1 keeps meaning "the data has violations"."""
+
+    exit_code = 2
+
+
+def _stderr() -> Console:
+    return Console(stderr=True, highlight=False)
+
+
+def _interactive() -> bool:
+    return sys.stderr.isatty() and not os.environ.get("CI")
+
+
+paths_argument = click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+base_option = click.option(
+    "--base", default=DEFAULT_BASE, show_default=True, help="Base IRI of the study's data nodes."
+)
+verbose_option = click.option("-v", "--verbose", is_flag=True, help="Also show info diagnostics.")
+output_option = click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE instead of standard output."
+)
+
+
+@contextmanager
+def _progress() -> Iterator[Callable[[int, int, str], None] | None]:
+    """A progress bar on a terminal; nothing in CI or when output is redirected."""
+    if not _interactive():
+        yield None
+        return
+    with Progress(
+        TextColumn("loading"), BarColumn(), MofNCompleteColumn(), console=_stderr(), transient=True
+    ) as bar:
+        task = bar.add_task("load", total=None)
+
+        def update(done: int, total: int, _file: str) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
+
+
+def load_inputs(paths: tuple[Path, ...]) -> LoadedStudy:
+    """Load the study named on the command line, mapping library errors to exit code 2."""
+    try:
+        with _progress() as progress:
+            return load_study(list(paths) or [DEFAULT_INPUT], progress=progress)
+    except QualgraphError as exc:
+        raise CommandError(str(exc)) from exc
+
+
+def report_diagnostics(diagnostics: tuple[Diagnostic, ...], verbose: bool) -> None:
+    """Print diagnostics to standard error, one `file:line: severity[code]: message` each."""
+    shown = [d for d in diagnostics if verbose or d.severity >= Severity.WARNING]
+    for diagnostic in shown:
+        click.echo(diagnostic.render(), err=True)
+    counts = {s: sum(d.severity == s for d in diagnostics) for s in Severity}
+    click.echo(
+        f"{counts[Severity.ERROR]} errors, {counts[Severity.WARNING]} warnings, "
+        f"{counts[Severity.INFO]} notes" + ("" if verbose else " (-v shows notes)"),
+        err=True,
+    )
+
+
+def exit_status(diagnostics: tuple[Diagnostic, ...]) -> int:
+    return 1 if any(d.severity >= Severity.ERROR for d in diagnostics) else 0
+
+
+def write_output(text: str, output: Path | None) -> None:
+    if output is None:
+        click.echo(text, nl=not text.endswith("\n"))
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise CommandError(f"cannot write {output}: {exc.strerror}") from exc
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="qualgraph")
+def main() -> None:
+    """Turn the trace files of a grounded-theory study into a validated RDF knowledge graph.
+
+    Every command takes trace files or folders (default: seeds/).
+    """
+
+
+@main.command()
+@paths_argument
+@base_option
+@verbose_option
+def load(paths: tuple[Path, ...], base: str, verbose: bool) -> None:
+    """Load a study and summarise what it holds; diagnostics go to standard error.
+
+    Example: qualgraph load traces/
+    """
+    loaded = load_inputs(paths)
+    graph = emit(loaded.study, base)
+    summary = summarize(loaded.study, loaded.diagnostics, triples=len(graph))
+    table = Table(title="qualgraph study", show_header=False)
+    for label, value in summary.rows():
+        table.add_row(label, value)
+    Console(highlight=False).print(table)
+    report_diagnostics(loaded.diagnostics, verbose)
+    sys.exit(exit_status(loaded.diagnostics))
+
+
+@main.command()
+@paths_argument
+@base_option
+@verbose_option
+@output_option
+@click.option(
+    "-f", "--format", "fmt", type=click.Choice(list(FORMATS)), default="turtle", show_default=True
+)
+@click.option("--with-ontology", is_flag=True, help="Include the qualgraph ontology in the output.")
+def export(
+    paths: tuple[Path, ...], base: str, verbose: bool, output: Path | None, fmt: str, with_ontology: bool
+) -> None:
+    """Export the study graph as RDF (sorted, so the same study gives the same bytes).
+
+    Example: qualgraph export traces/ -f turtle -o study.ttl
+    """
+    loaded = load_inputs(paths)
+    graph = emit(loaded.study, base)
+    if with_ontology:
+        graph += ontology_graph()
+    write_output(serialize(graph, fmt, graph_name=base.rstrip("/#") + "/graph"), output)
+    report_diagnostics(loaded.diagnostics, verbose)
+    sys.exit(exit_status(loaded.diagnostics))

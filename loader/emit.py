@@ -1,0 +1,358 @@
+"""Emit a resolved Study as an rdflib Graph in ontology terms: the only module that writes triples.
+
+Every node derived from a trace points to its document (prov:wasDerivedFrom) and its lines
+(qg:startLine, qg:endLine), so a validation result or a query row can always be traced back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
+
+from . import vocabulary as vocab
+from .document import AxialTrace, CodingLine, Image, OpenTrace, PythonBlock, Quote, SourceFence
+from .namespaces import OA, QG, Iris, bind_prefixes
+from .resolve import CONTAINED_CODE, NOT_CODES, ResolvedTrace, Study, canonical, statement_codes
+from .statements import (
+    ClassDefinition,
+    Comment,
+    ForceImpact,
+    LinkStatement,
+    OptionLink,
+    Skipped,
+    Statement,
+    Verbatim,
+)
+
+
+class _Emitter:
+    def __init__(self, study: Study, iris: Iris) -> None:
+        self.study = study
+        self.iris = iris
+        self.graph = Graph()
+        bind_prefixes(self.graph, iris.base)
+        self.codes: set[str] = set()
+        self.statement_iris: dict[int, URIRef] = {}
+
+    def add(self, s: URIRef | BNode, p: URIRef, o: object) -> None:
+        if o is None:
+            return
+        if not isinstance(o, URIRef | BNode | Literal):
+            o = Literal(o)
+        self.graph.add((s, p, o))
+
+    def provenance(self, node: URIRef, document: URIRef, start: int, end: int) -> None:
+        self.add(node, PROV.wasDerivedFrom, document)
+        self.add(node, QG.startLine, Literal(start, datatype=XSD.integer))
+        self.add(node, QG.endLine, Literal(end, datatype=XSD.integer))
+
+    # -- codes ---------------------------------------------------------------------------
+    def code(self, identifier: str) -> URIRef:
+        """The IRI of a code; the code node itself is written once, in `codebook()`."""
+        identifier = canonical(identifier, self.study.aliases)
+        self.codes.add(identifier)
+        return self.iris.code(identifier)
+
+    def codebook(self) -> None:
+        scheme = self.iris.codebook()
+        self.add(scheme, RDF.type, QG.Codebook)
+        self.add(scheme, RDF.type, SKOS.ConceptScheme)
+        self.add(scheme, RDFS.label, Literal("Codebook"))
+        for identifier in sorted(self.codes | set(self.study.codebook)):
+            node = self.iris.code(identifier)
+            self.add(node, RDF.type, SKOS.Concept)
+            self.add(node, SKOS.inScheme, scheme)
+            self.add(node, SKOS.notation, Literal(identifier))
+            entry = self.study.codebook.get(identifier)
+            if entry is None or not entry.defined:
+                self.add(node, RDF.type, QG.Code)
+                continue
+            self.add(node, RDF.type, vocab.code_class(entry.metaclass))
+            self.add(node, QG.metaclass, entry.metaclass)
+            if entry.label is not None:
+                self.add(node, RDFS.label, Literal(entry.label))
+                self.add(node, SKOS.prefLabel, Literal(entry.label))
+            for _, definition in entry.definitions:
+                if definition.label not in (None, entry.label):
+                    self.add(node, SKOS.altLabel, Literal(definition.label))
+
+    # -- documents -----------------------------------------------------------------------
+    def trace(self, trace: ResolvedTrace) -> None:
+        doc = trace.document
+        node = self.iris.document(trace.slug)
+        self.add(node, RDF.type, QG.TraceDocument)
+        self.add(node, DCTERMS.identifier, Literal(doc.name))
+        self.add(node, QG.filePath, Literal(doc.name))
+        self.add(node, QG.lineCount, Literal(doc.line_count, datatype=XSD.integer))
+        self.add(node, QG.position, Literal(trace.position, datatype=XSD.integer))
+        if doc.is_template:
+            self.add(node, QG.isTemplate, Literal(True))
+        source = self.source(trace, node)
+        for line, text in doc.header_notes + doc.extra_lines:
+            self.note(node, node, line, text)
+        for resolved in trace.segments:
+            self.segment(trace, node, source, resolved)
+        for claim in trace.claims:
+            self.claim(node, claim.source_id, claim.code, claim.statement)
+
+    def source(self, trace: ResolvedTrace, document: URIRef) -> URIRef | None:
+        doc = trace.document
+        if not trace.source_id:
+            return None
+        node = self.iris.source(trace.source_id)
+        self.add(document, QG.describesSource, node)
+        self.add(node, RDF.type, QG.Source)
+        self.add(node, DCTERMS.identifier, Literal(trace.source_id))
+        end = doc.coding_line - 1 if doc.coding_line else (doc.header[-1].span.end if doc.header else 2)
+        self.provenance(node, document, 1, max(end, 1))
+        for field in doc.header:
+            self.header_field(node, field.key, field.value)
+        if doc.source_block is not None:
+            self.block(document, None, doc.source_block, trace.record.source_block.statements)
+        return node
+
+    def header_field(self, source: URIRef, key: str, value: str) -> None:
+        match key:
+            case "title":
+                self.add(source, DCTERMS.title, Literal(value))
+            case "url":
+                self.add(source, QG.url, Literal(value))
+            case "tiny url":
+                self.add(source, QG.tinyUrl, Literal(value))
+            case "archive url":
+                self.add(source, QG.archiveUrl, Literal(value))
+            case "source type":
+                self.add(source, QG.sourceTypeText, Literal(value))
+                self.add(source, QG.sourceType, vocab.SOURCE_TYPES.get(value.lower()))
+            case "author type":
+                self.add(source, QG.authorTypeText, Literal(value))
+                self.add(source, QG.authorType, vocab.AUTHOR_TYPES.get(value.lower()))
+            case "example":
+                self.add(source, QG.hasExample, vocab.flag(value))
+            case "source code":
+                self.add(source, QG.hasSourceCode, vocab.flag(value))
+            case "references":
+                if value:
+                    self.add(source, QG.referencesText, Literal(value))
+            case _:
+                self.add(source, QG.otherHeaderField, Literal(f"{key}: {value}"))
+
+    def note(self, document: URIRef, parent: URIRef, line: int, text: str) -> None:
+        node = self.iris.part(document, "note", line)
+        self.add(node, RDF.type, QG.Note)
+        self.add(node, QG.text, Literal(text))
+        self.add(node, QG.noteOf, parent)
+        self.provenance(node, document, line, line)
+
+    # -- segments ------------------------------------------------------------------------
+    def segment(self, trace: ResolvedTrace, document: URIRef, source, resolved) -> None:
+        segment = resolved.segment
+        node = self.iris.part(document, "segment", segment.index)
+        self.add(node, RDF.type, QG.Segment)
+        self.add(node, QG.inDocument, document)
+        self.add(document, QG.hasSegment, node)
+        self.add(node, QG.position, Literal(segment.index, datatype=XSD.integer))
+        self.provenance(node, document, segment.span.start, segment.span.end)
+        quotes = []
+        for position, item in enumerate(segment.items, start=1):
+            quotes.extend(self.item(document, node, source, item, position))
+        for position, element in enumerate(segment.traces, start=1):
+            if isinstance(element, OpenTrace):
+                self.memo(trace, document, node, element, position)
+            else:
+                self.axial(trace, document, node, element, position)
+        self.groundings(document, quotes, resolved.mentions)
+
+    def item(self, document, segment, source, item, position) -> list[tuple[URIRef, str]]:
+        start = item.span.start
+        if isinstance(item, Image):
+            node = self.iris.part(document, "figure", start)
+            self.add(node, RDF.type, QG.Figure)
+            self.add(node, QG.altText, Literal(item.alt))
+            self.add(node, QG.imageUrl, Literal(item.url))
+            self.add(node, QG.text, Literal(item.raw))
+            quotes = []
+        else:
+            kind = QG.Quote if isinstance(item, Quote) else QG.CodeExcerpt
+            node = self.iris.part(document, "quote", start)
+            self.add(node, RDF.type, kind)
+            self.add(node, QG.text, Literal(item.text))
+            if isinstance(item, SourceFence):
+                self.add(node, RDF.type, QG.Quote)
+            if source is not None:
+                self.add(node, QG.quoteOf, source)
+            quotes = [(node, item.text)] if item.text.strip() else []
+        self.add(node, QG.inSegment, segment)
+        self.add(node, QG.position, Literal(position, datatype=XSD.integer))
+        self.provenance(node, document, start, item.span.end)
+        return quotes
+
+    def memo(self, trace, document, segment, memo: OpenTrace, position: int) -> None:
+        node = self.iris.part(document, "memo", memo.span.start)
+        self.add(node, RDF.type, QG.Memo)
+        self.add(node, QG.inSegment, segment)
+        self.add(node, QG.position, Literal(position, datatype=XSD.integer))
+        self.add(node, QG.text, Literal("\n".join(line.text for line in memo.lines)))
+        self.provenance(node, document, memo.span.start, memo.span.end)
+        for line in memo.lines:
+            self.coding_line(document, node, line)
+
+    def coding_line(self, document: URIRef, memo: URIRef, line: CodingLine) -> None:
+        node = self.iris.part(document, "line", line.line)
+        self.add(node, RDF.type, QG.CodingLine)
+        self.add(node, QG.inMemo, memo)
+        self.add(node, QG.text, Literal(line.text))
+        self.add(node, QG.codingLabel, line.label)
+        self.add(node, QG.codingKind, line.kind)
+        self.add(node, QG.codingStatus, line.status)
+        self.add(node, QG.qualifier, line.qualifier)
+        self.provenance(node, document, line.line, line.line)
+
+    def axial(self, trace, document, segment, axial: AxialTrace, position: int) -> None:
+        node = self.iris.part(document, "axial", axial.span.start)
+        self.add(node, RDF.type, QG.AxialTrace)
+        self.add(node, QG.inSegment, segment)
+        self.add(node, QG.position, Literal(position, datatype=XSD.integer))
+        self.provenance(node, document, axial.span.start, axial.span.end)
+        for line, text in axial.notes:
+            self.note(document, node, line, text)
+        for block in axial.blocks:
+            self.block(document, node, block, trace.record.interpretation(block).statements)
+
+    # -- python ----------------------------------------------------------------------------
+    def block(self, document, axial, block: PythonBlock, statements: Iterable[Statement]) -> None:
+        node = self.iris.part(document, "block", block.span.start)
+        self.add(node, RDF.type, QG.PythonBlock)
+        self.add(node, QG.inTrace, axial)
+        self.add(node, QG.blockLabel, block.label)
+        self.add(node, QG.text, Literal(block.code))
+        self.provenance(node, document, block.span.start, block.span.end)
+        self.statements(document, node, statements)
+
+    def statements(self, document: URIRef, container: URIRef, statements: Iterable[Statement]) -> None:
+        """One qg:Statement per distinct statement text; force impacts of one call share it."""
+        nodes: dict[tuple[int, int, str], URIRef] = {}
+        per_line: dict[int, int] = {}
+        for statement in statements:
+            key = (statement.line, statement.end_line, statement.text)
+            node = nodes.get(key)
+            if node is None:
+                per_line[statement.line] = per_line.get(statement.line, 0) + 1
+                suffix = statement.line if per_line[statement.line] == 1 else f"{statement.line}-{per_line[statement.line]}"
+                node = nodes[key] = self.iris.part(document, "statement", suffix)
+                self.statement_node(document, container, node, statement)
+            self.statement_iris[id(statement)] = node
+            self.meaning(document, node, statement)
+
+    def statement_node(self, document, container, node: URIRef, statement: Statement) -> None:
+        form = vocab.statement_form(statement)
+        kind = {"verbatim": QG.UninterpretedStatement, "skipped": QG.SkippedStatement}.get(form, QG.Statement)
+        self.add(node, RDF.type, kind)
+        if kind != QG.Statement:
+            self.add(node, RDF.type, QG.Statement)
+        self.add(node, QG.inBlock if container != document else QG.inFile, container)
+        self.add(node, QG.text, Literal(statement.text))
+        self.add(node, QG.statementForm, Literal(form))
+        self.add(node, QG.origin, Literal(statement.origin))
+        if isinstance(statement, Verbatim | Skipped):
+            self.add(node, QG.reason, Literal(statement.reason))
+        self.provenance(node, document, statement.line, statement.end_line)
+
+    def meaning(self, document: URIRef, node: URIRef, statement: Statement) -> None:
+        """What the statement says about the decision model: definitions, links, mentions."""
+        match statement:
+            case ClassDefinition(metaclass=metaclass) if metaclass in NOT_CODES:
+                return
+            case ClassDefinition(variable=variable):
+                self.add(self.code(variable), QG.definedBy, node)
+            case OptionLink(decision=decision, option=option, name=name):
+                link = self.link(document, node, statement, QG.OptionLink, "option")
+                self.add(link, QG.decision, self.code(decision))
+                self.add(link, QG.option, self.code(option))
+                self.add(link, QG.optionName, name)
+                self.add(self.code(decision), QG.hasOption, self.code(option))
+            case ForceImpact(solution=solution, force=force, level=level):
+                link = self.link(document, node, statement, QG.ForceImpact, "impact", solution, force)
+                self.add(link, QG.solution, self.code(solution))
+                self.add(link, QG.force, self.code(force))
+                self.add(link, QG.levelText, Literal(level))
+                self.add(link, QG.impactLevel, vocab.IMPACT_LEVELS.get(level))
+                self.add(self.code(solution), QG.impacts, self.code(force))
+            case LinkStatement(role_name=role) if role == CONTAINED_CODE:
+                pass  # claims are emitted per trace, with the claimant checked
+            case LinkStatement(pairs=pairs):
+                for k, (start, end) in enumerate(pairs, start=1):
+                    self.model_link(document, node, statement, k, start, end)
+            case Comment() | Verbatim() | Skipped():
+                return
+        for name in statement_codes(statement):
+            self.add(node, QG.mentions, self.code(name))
+
+    def link(self, document, statement_node, statement, kind, *steps) -> URIRef:
+        node = self.iris.part(statement_node, *steps)
+        self.add(node, RDF.type, QG.ModelLink)
+        self.add(node, RDF.type, kind)
+        self.provenance(node, document, statement.line, statement.end_line)
+        self.add(node, PROV.wasDerivedFrom, statement_node)
+        return node
+
+    def model_link(self, document, statement_node, statement: LinkStatement, k, start, end) -> None:
+        kind, type_property, type_value = vocab.link_kind(statement.role_name, statement.stereotype)
+        link = self.link(document, statement_node, statement, kind, "link", k)
+        self.add(link, QG.linkFrom, self.code(start))
+        self.add(link, QG.linkTo, self.code(end))
+        self.add(link, QG.roleName, statement.role_name)
+        self.add(link, QG.stereotype, statement.stereotype)
+        self.add(link, QG.how, getattr(statement, "how", None))
+        self.add(link, type_property, type_value)
+        shortcut = {QG.SolutionRelation: QG.relatedTo, QG.NextDecisionLink: QG.hasNextDecision}.get(
+            kind, QG.hasContext if kind == QG.ContextLink else None
+        )
+        if shortcut is not None:
+            self.add(self.code(start), shortcut, self.code(end))
+
+    # -- evidence --------------------------------------------------------------------------
+    def groundings(self, document: URIRef, quotes, mentions) -> None:
+        """Each code named in a segment's traces is grounded in each non-empty quote of it."""
+        first_line: dict[str, int] = {}
+        for mention in mentions:
+            first_line.setdefault(mention.code, mention.line)
+        for quote, text in quotes:
+            target = self.iris.part(quote, "target")
+            selector = self.iris.part(quote, "selector")
+            self.add(target, RDF.type, OA.SpecificResource)
+            self.add(target, OA.hasSource, quote)
+            self.add(target, OA.hasSelector, selector)
+            self.add(selector, RDF.type, OA.TextQuoteSelector)
+            self.add(selector, OA.exact, Literal(text))
+            for code, line in first_line.items():
+                node = self.iris.part(quote, "grounding", code)
+                self.add(node, RDF.type, QG.Grounding)
+                self.add(node, RDF.type, OA.Annotation)
+                self.add(node, OA.motivatedBy, OA.classifying)
+                self.add(node, OA.hasBody, self.code(code))
+                self.add(node, OA.hasTarget, target)
+                self.add(node, QG.groundedIn, quote)
+                self.provenance(node, document, line, line)
+
+    def claim(self, document: URIRef, source_id: str, code: str, statement: Statement) -> None:
+        node = self.iris.part(document, "claim", source_id, code)
+        source = self.iris.source(source_id)
+        self.add(node, RDF.type, QG.Claim)
+        self.add(node, QG.claimant, source)
+        self.add(node, QG.claimedCode, self.code(code))
+        self.add(source, QG.claimsCode, self.code(code))
+        self.add(node, PROV.wasDerivedFrom, self.statement_iris[id(statement)])
+        if (node, QG.startLine, None) not in self.graph:
+            self.provenance(node, document, statement.line, statement.end_line)
+
+
+def emit(study: Study, base: str | None = None) -> Graph:
+    """Build the study graph (not serialised: see `export`)."""
+    emitter = _Emitter(study, Iris(base) if base else Iris())
+    for trace in study.traces:
+        emitter.trace(trace)
+    emitter.codebook()
+    return emitter.graph

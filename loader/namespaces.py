@@ -1,0 +1,65 @@
+"""Namespaces and the one place data IRIs are minted.
+
+Data IRIs live under a study base IRI the user can set (`--base`). They are readable and
+anchored on what a researcher recognises: the source id, the trace file, the line.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from rdflib import Graph, Namespace, URIRef
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
+
+QG = Namespace("https://w3id.org/qualgraph/ontology#")
+OA = Namespace("http://www.w3.org/ns/oa#")
+DEFAULT_BASE = "https://w3id.org/qualgraph/study/"
+
+PREFIXES: dict[str, Namespace] = {
+    "qg": QG,
+    "oa": OA,
+    "prov": PROV,
+    "skos": SKOS,
+    "dcterms": DCTERMS,
+    "rdf": RDF,
+    "rdfs": RDFS,
+    "owl": OWL,
+    "xsd": XSD,
+}
+
+
+def bind_prefixes(graph: Graph, base: str) -> None:
+    """Bind the vocabulary prefixes and `study:` for the data, so Turtle output reads well."""
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace, replace=True)
+    graph.bind("study", Namespace(base), replace=True)
+
+
+def _segment(text: str) -> str:
+    return quote(text, safe="-_.~")
+
+
+class Iris:
+    """Mints every data IRI of a study under `base`."""
+
+    def __init__(self, base: str = DEFAULT_BASE) -> None:
+        if not base.endswith(("/", "#")):
+            base += "/"
+        self.base = base
+
+    def codebook(self) -> URIRef:
+        return URIRef(self.base + "codebook")
+
+    def source(self, source_id: str) -> URIRef:
+        return URIRef(f"{self.base}source/{_segment(source_id)}")
+
+    def code(self, identifier: str) -> URIRef:
+        return URIRef(f"{self.base}code/{_segment(identifier)}")
+
+    def document(self, slug: str) -> URIRef:
+        return URIRef(f"{self.base}document/{_segment(slug)}")
+
+    @staticmethod
+    def part(parent: URIRef, *steps: object) -> URIRef:
+        """A node inside a document or another node: `<parent>/segment/3`, `<parent>/quote/37`."""
+        return URIRef(str(parent) + "".join("/" + _segment(str(step)) for step in steps))

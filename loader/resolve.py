@@ -1,0 +1,416 @@
+"""Resolve a whole study: one codebook, every name reference, and the findings a reviewer asks about.
+
+Names are the study's vocabulary: a code is defined once (`x = CClass(...)`) and then used by
+name in later traces, so a study is resolved as a whole, in coding order. A name used but never
+defined, defined twice with different labels, or a header that disagrees with its source block
+is a diagnostic here, never an exception.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from .diagnostics import Diagnostic, error, info, warning
+from .document import AxialTrace, CodingLine, OpenTrace, PythonBlock, Segment, TraceDocument
+from .statements import (
+    Alias,
+    BareName,
+    ClassDefinition,
+    CodeListEntry,
+    ForceImpact,
+    Interpretation,
+    LinkStatement,
+    NameList,
+    OptionLink,
+    Statement,
+)
+
+NOT_CODES = {"source", "reference"}
+"""Metaclasses whose CClass instances are study metadata, not codes."""
+
+CONTAINED_CODE = "contained_code"
+
+# Open-coding line kinds whose identifiers name codes.
+CODE_LINE_KINDS = {"option", "force", "decision", "context", "code", "term", "item", "codes"}
+
+HEADER_TO_BLOCK = {
+    "title": "title",
+    "url": "url",
+    "tiny url": "tiny url",
+    "archive url": "archive url",
+    "source type": "type",
+    "author type": "author type",
+    "example": "example",
+    "source code": "source code",
+}
+
+
+@dataclass(frozen=True)
+class TraceRecord:
+    """One trace file parsed and interpreted: the input of resolution."""
+
+    document: TraceDocument
+    source_block: Interpretation | None
+    blocks: Mapping[int, Interpretation]
+    """Interpretation of each axial python block, keyed by the block's opening fence line."""
+
+    def interpretation(self, block: PythonBlock) -> Interpretation:
+        return self.blocks[block.span.start]
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A code named in a segment's traces: evidence that the segment's quotes ground it."""
+
+    code: str
+    written: str
+    line: int
+    carrier: CodingLine | Statement
+
+
+@dataclass(frozen=True)
+class ClaimRef:
+    """A source saying it contains a code (an `add codes to` entry, a `contained_code` link)."""
+
+    source_id: str
+    code: str
+    line: int
+    statement: Statement
+
+
+@dataclass(frozen=True)
+class ResolvedSegment:
+    segment: Segment
+    mentions: tuple[Mention, ...]
+
+
+@dataclass(frozen=True)
+class ResolvedTrace:
+    record: TraceRecord
+    position: int
+    source_id: str | None
+    slug: str
+    segments: tuple[ResolvedSegment, ...]
+    claims: tuple[ClaimRef, ...]
+
+    @property
+    def document(self) -> TraceDocument:
+        return self.record.document
+
+
+@dataclass
+class CodeEntry:
+    """The codebook's entry for one identifier: its last definition wins, earlier ones are kept."""
+
+    identifier: str
+    metaclass: str | None = None
+    label: str | None = None
+    definitions: list[tuple[str, ClassDefinition]] = field(default_factory=list)
+
+    @property
+    def defined(self) -> bool:
+        return bool(self.definitions)
+
+
+@dataclass(frozen=True)
+class Study:
+    traces: tuple[ResolvedTrace, ...]
+    codebook: Mapping[str, CodeEntry]
+    aliases: Mapping[str, str]
+    diagnostics: tuple[Diagnostic, ...]
+
+
+def resolve(records: Sequence[TraceRecord]) -> Study:
+    """Resolve traces given in coding order into a Study with codebook and diagnostics."""
+    diagnostics: list[Diagnostic] = []
+    codebook, aliases = _codebook(records, diagnostics)
+    slugs = _slugs(records)
+    traces = []
+    seen_sources: dict[str, str] = {}
+    for position, record in enumerate(records, start=1):
+        doc = record.document
+        source_id = doc.source_id
+        if source_id:
+            _check_identity(record, diagnostics)
+            if source_id in seen_sources:
+                diagnostics.append(
+                    error(
+                        doc.name,
+                        1,
+                        "duplicate-source",
+                        f"source id {source_id} is also used by {seen_sources[source_id]}; "
+                        "give each trace its own number",
+                    )
+                )
+            else:
+                seen_sources[source_id] = doc.name
+        segments = tuple(
+            ResolvedSegment(segment, tuple(_mentions(record, segment, codebook, aliases)))
+            for segment in doc.segments
+        )
+        claims = tuple(_claims(record, source_id, aliases, diagnostics))
+        traces.append(ResolvedTrace(record, position, source_id, slugs[position - 1], segments, claims))
+    _check_references(traces, codebook, diagnostics)
+    return Study(tuple(traces), codebook, aliases, tuple(diagnostics))
+
+
+def _slugs(records: Sequence[TraceRecord]) -> list[str]:
+    """Document slugs from file stems, made unique when two folders hold the same file name."""
+    used: dict[str, int] = {}
+    slugs = []
+    for record in records:
+        stem = record.document.path.stem if record.document.path else record.document.name
+        used[stem] = used.get(stem, 0) + 1
+        slugs.append(stem if used[stem] == 1 else f"{stem}-{used[stem]}")
+    return slugs
+
+
+def _axial_statements(record: TraceRecord) -> Iterator[tuple[Segment, Statement]]:
+    for segment in record.document.segments:
+        for trace in segment.traces:
+            if isinstance(trace, AxialTrace):
+                for block in trace.blocks:
+                    for statement in record.interpretation(block).statements:
+                        yield segment, statement
+
+
+def _codebook(
+    records: Sequence[TraceRecord], diagnostics: list[Diagnostic]
+) -> tuple[dict[str, CodeEntry], dict[str, str]]:
+    codebook: dict[str, CodeEntry] = {}
+    aliases: dict[str, str] = {}
+    for record in records:
+        file = record.document.name
+        for _, statement in _axial_statements(record):
+            if isinstance(statement, ClassDefinition) and statement.metaclass not in NOT_CODES:
+                _define(codebook, file, statement, diagnostics)
+            elif isinstance(statement, Alias):
+                aliases[statement.variable] = statement.target
+    return codebook, aliases
+
+
+def _define(
+    codebook: dict[str, CodeEntry],
+    file: str,
+    definition: ClassDefinition,
+    diagnostics: list[Diagnostic],
+) -> None:
+    entry = codebook.setdefault(definition.variable, CodeEntry(definition.variable))
+    if entry.definitions:
+        first_file, first = entry.definitions[-1]
+        where = f"{first_file}:{first.line}"
+        if (first.label, first.metaclass) != (definition.label, definition.metaclass):
+            diagnostics.append(
+                warning(
+                    file,
+                    definition.line,
+                    "conflicting-definition",
+                    f"{definition.variable} is redefined as {definition.metaclass} "
+                    f"{definition.label!r}; {where} defined it as {first.metaclass} "
+                    f"{first.label!r}. Keep one label and kind per code",
+                )
+            )
+        else:
+            diagnostics.append(
+                info(file, definition.line, "redefinition", f"{definition.variable} is defined again (as at {where})")
+            )
+    entry.definitions.append((file, definition))
+    entry.metaclass = definition.metaclass
+    entry.label = definition.label
+
+
+def canonical(name: str, aliases: Mapping[str, str]) -> str:
+    """Follow `x = y` aliases to the code they name (cycles stop where they close)."""
+    seen = {name}
+    while name in aliases and aliases[name] not in seen:
+        name = aliases[name]
+        seen.add(name)
+    return name
+
+
+def statement_codes(statement: Statement) -> tuple[str, ...]:
+    """The identifiers a statement uses as codes, as written."""
+    match statement:
+        case ClassDefinition(metaclass=metaclass, variable=variable) if metaclass not in NOT_CODES:
+            return (variable,)
+        case OptionLink(decision=decision, option=option):
+            return (decision, option)
+        case ForceImpact(solution=solution, force=force):
+            return (solution, force)
+        case LinkStatement(pairs=pairs, role_name=role) if role != CONTAINED_CODE:
+            return tuple(name for pair in pairs for name in pair)
+        case LinkStatement(pairs=pairs):
+            return tuple(target for _, target in pairs)
+        case BareName(name=name) | CodeListEntry(name=name):
+            return (name,)
+        case Alias(target=target):
+            return (target,)
+        case NameList(names=names):
+            return names
+    return ()
+
+
+def _mentions(
+    record: TraceRecord,
+    segment: Segment,
+    codebook: Mapping[str, CodeEntry],
+    aliases: Mapping[str, str],
+) -> Iterator[Mention]:
+    for trace in segment.traces:
+        if isinstance(trace, OpenTrace):
+            for line in trace.lines:
+                if line.kind in CODE_LINE_KINDS or (line.label is None and line.identifiers):
+                    for name in line.identifiers:
+                        code = canonical(name, aliases)
+                        # A lone unlabelled word counts only when it names a known code.
+                        if line.label is not None or code in codebook:
+                            yield Mention(code, name, line.line, line)
+        else:
+            for block in trace.blocks:
+                for statement in record.interpretation(block).statements:
+                    for name in statement_codes(statement):
+                        yield Mention(canonical(name, aliases), name, statement.line, statement)
+
+
+def _claims(
+    record: TraceRecord,
+    source_id: str | None,
+    aliases: Mapping[str, str],
+    diagnostics: list[Diagnostic],
+) -> Iterator[ClaimRef]:
+    """Codes the trace's own source claims. Credit goes to the file, not to the label's `sN`."""
+    doc = record.document
+    for _, statement in _axial_statements(record):
+        if isinstance(statement, CodeListEntry) and source_id:
+            yield ClaimRef(source_id, canonical(statement.name, aliases), statement.line, statement)
+        elif isinstance(statement, LinkStatement) and statement.role_name == CONTAINED_CODE:
+            for claimant, target in statement.pairs:
+                if claimant == source_id or (claimant == "s" and source_id):
+                    yield ClaimRef(source_id, canonical(target, aliases), statement.line, statement)
+                else:
+                    diagnostics.append(
+                        warning(
+                            doc.name,
+                            statement.line,
+                            "foreign-claim",
+                            f"add_links credits {target} to {claimant}, but this trace is "
+                            f"{source_id or 'unnumbered'}; not counted as a claim "
+                            "(template residue?)",
+                        )
+                    )
+
+
+def _check_identity(record: TraceRecord, diagnostics: list[Diagnostic]) -> None:
+    """Header number, file name and source block must agree, value by value."""
+    doc = record.document
+    source_id = doc.source_id
+    block = _source_definition(record)
+    digits = "".join(ch for ch in (doc.path.stem if doc.path else doc.name) if ch.isdigit())
+    if doc.path and doc.number and digits and digits != doc.number and len(digits) < 6:
+        diagnostics.append(
+            warning(
+                doc.name,
+                2,
+                "source-id-mismatch",
+                f"the header says {source_id} but the file name says {digits}",
+            )
+        )
+    if block is None:
+        if doc.source_block is not None:
+            diagnostics.append(
+                warning(
+                    doc.name,
+                    doc.source_block.first_line,
+                    "no-source-definition",
+                    "the source block holds no CClass(source, ...) that could be read",
+                )
+            )
+        return
+    if block.variable != source_id:
+        diagnostics.append(
+            warning(
+                doc.name,
+                block.line,
+                "source-id-mismatch",
+                f"the source block defines {block.variable!r} but the header says {source_id}; "
+                f"rename the variable to {source_id}",
+            )
+        )
+    _check_header_values(doc, block, diagnostics)
+
+
+def _source_definition(record: TraceRecord) -> ClassDefinition | None:
+    if record.source_block is None:
+        return None
+    for statement in record.source_block.statements:
+        if isinstance(statement, ClassDefinition) and statement.metaclass == "source":
+            return statement
+    return None
+
+
+def _as_text(value: object) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value).strip()
+
+
+def _check_header_values(doc: TraceDocument, block: ClassDefinition, diagnostics: list[Diagnostic]) -> None:
+    values = dict(block.values)
+    header = {key: doc.field(key) for key in HEADER_TO_BLOCK}
+    # A swap of source type and author type reads better as one finding than two.
+    st, at = header["source type"], header["author type"]
+    if (
+        st is not None
+        and at is not None
+        and st.value != at.value
+        and _as_text(values.get("type", "")) == at.value
+        and _as_text(values.get("author type", "")) == st.value
+    ):
+        diagnostics.append(
+            warning(
+                doc.name,
+                block.line,
+                "header-mismatch",
+                f"the source block swaps author type and type: it says author type "
+                f"{values['author type']!r} and type {values['type']!r}, the header says "
+                f"author type {at.value!r} and source type {st.value!r}",
+            )
+        )
+        skip = {"source type", "author type"}
+    else:
+        skip = set()
+    for key, block_key in HEADER_TO_BLOCK.items():
+        field_ = header[key]
+        if key in skip or field_ is None or block_key not in values or not field_.value:
+            continue
+        if _as_text(values[block_key]) != field_.value:
+            diagnostics.append(
+                warning(
+                    doc.name,
+                    field_.span.start,
+                    "header-mismatch",
+                    f"header {key} is {field_.value!r} but the source block says "
+                    f"{block_key} {_as_text(values[block_key])!r}",
+                )
+            )
+
+
+def _check_references(
+    traces: Sequence[ResolvedTrace], codebook: Mapping[str, CodeEntry], diagnostics: list[Diagnostic]
+) -> None:
+    defined = sorted(codebook)
+    suggestions: dict[str, str | None] = {}
+    for trace in traces:
+        for resolved in trace.segments:
+            for mention in resolved.mentions:
+                if mention.code in codebook:
+                    continue
+                if mention.code not in suggestions:
+                    close = difflib.get_close_matches(mention.code, defined, n=1, cutoff=0.8)
+                    suggestions[mention.code] = close[0] if close else None
+                hint = suggestions[mention.code]
+                message = f"{mention.code} is used but never defined with CClass"
+                message += f"; did you mean {hint}?" if hint else "; define it or fix the name"
+                diagnostics.append(warning(trace.document.name, mention.line, "undefined-name", message))

@@ -1,0 +1,118 @@
+"""Load a study: find its trace files, then parse → interpret → resolve, each file once.
+
+This is the one entry point the commands use. It never prints; a caller that wants a progress
+bar passes a callback.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .diagnostics import Diagnostic, error, info
+from .errors import InputError
+from .interpret import interpret_block
+from .parse import parse_trace
+from .resolve import Study, TraceRecord, resolve
+from .statements import Interpretation
+
+TRACE_SUFFIXES = {".md", ".txt"}
+
+Progress = Callable[[int, int, str], None]
+"""Called as progress(done, total, file) after each file."""
+
+
+@dataclass(frozen=True)
+class LoadedStudy:
+    """A resolved study plus every diagnostic of every stage, sorted by file and line."""
+
+    study: Study
+    diagnostics: tuple[Diagnostic, ...]
+    files: tuple[Path, ...]
+
+
+def natural_key(path: Path) -> list[object]:
+    """Sort `s_2` before `s_10`: digit runs compare as numbers."""
+    return [int(part) if part.isdigit() else part.lower() for part in re.split(r"(\d+)", str(path))]
+
+
+def find_traces(paths: Iterable[Path]) -> list[Path]:
+    """Files in the order given; a folder contributes its trace files in natural order."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(
+                sorted(
+                    (p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in TRACE_SUFFIXES),
+                    key=lambda p: natural_key(p.relative_to(path)),
+                )
+            )
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise InputError(f"{path}: no such file or folder")
+    seen: set[Path] = set()
+    return [p for p in found if not (p.resolve() in seen or seen.add(p.resolve()))]
+
+
+def display_name(path: Path) -> str:
+    """The name diagnostics use: relative to the working folder when possible."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def interpret_trace(path: Path, diagnostics: list[Diagnostic]) -> TraceRecord | None:
+    """Parse and interpret one file; None (with a diagnostic) when it is not a usable trace."""
+    name = display_name(path)
+    try:
+        document, found = parse_trace(path, name)
+    except (OSError, UnicodeDecodeError) as exc:
+        diagnostics.append(error(name, 0, "unreadable", f"cannot read the file: {exc}"))
+        return None
+    diagnostics.extend(found)
+    if document.is_template:
+        return None
+    if document.kind is None and document.coding_line is None and not document.segments:
+        diagnostics.append(info(name, 1, "not-a-trace", "no `# s`/`# p` header and no `# coding`: skipped"))
+        return None
+    source_block = None
+    if document.source_block is not None:
+        source_block = _interpret(document.source_block.code, name, document.source_block.first_line, False, diagnostics)
+    blocks = {}
+    for segment in document.segments:
+        for trace in segment.traces:
+            for block in getattr(trace, "blocks", ()):
+                blocks[block.span.start] = _interpret(block.code, name, block.first_line, block.is_code_list, diagnostics)
+    return TraceRecord(document, source_block, blocks)
+
+
+def _interpret(code: str, name: str, first_line: int, code_list: bool, diagnostics: list[Diagnostic]) -> Interpretation:
+    result = interpret_block(code, name, first_line, code_list=code_list)
+    diagnostics.extend(result.diagnostics)
+    return result
+
+
+def load_study(paths: Sequence[Path], progress: Progress | None = None) -> LoadedStudy:
+    """Load every trace under `paths` in coding order and resolve them as one study."""
+    files = find_traces(paths)
+    if not files:
+        raise InputError("no trace files (.md or .txt) found in " + ", ".join(map(str, paths)))
+    diagnostics: list[Diagnostic] = []
+    records = []
+    for done, path in enumerate(files, start=1):
+        record = interpret_trace(path, diagnostics)
+        if record is not None:
+            records.append(record)
+        if progress:
+            progress(done, len(files), str(path))
+    study = resolve(records)
+    diagnostics.extend(study.diagnostics)
+    return LoadedStudy(study, tuple(sorted(diagnostics, key=_order)), tuple(files))
+
+
+def _order(d: Diagnostic) -> tuple[object, ...]:
+    return (natural_key(Path(d.file)), d.line, -d.severity, d.code, d.message)

@@ -1,0 +1,127 @@
+"""The study's words mapped to ontology terms: metaclasses, enumerations, link stereotypes.
+
+Keys are the exact strings researchers write (CodeableModels names, header values), so the
+mapping is a lookup, and an unknown value is simply absent (SHACL then reports it).
+"""
+
+from __future__ import annotations
+
+from rdflib import Literal, URIRef
+
+from .namespaces import QG
+from .statements import (
+    Alias,
+    BareName,
+    ClassDefinition,
+    CodeListEntry,
+    Comment,
+    ForceImpact,
+    LinkStatement,
+    NameList,
+    OptionLink,
+    Skipped,
+    Statement,
+    Verbatim,
+)
+
+CODE_CLASSES: dict[str, URIRef] = {
+    "practice": QG.Practice,
+    "pattern": QG.Pattern,
+    "design_solution": QG.DesignSolution,
+    "do_nothing_design_solution": QG.DoNothing,
+    "decision": QG.Decision,
+    "force": QG.Force,
+    "category": QG.Category,
+    "context": QG.Context,
+    "domain_metaclass": QG.DomainClass,
+    "domain_class": QG.DomainClass,
+}
+
+SOURCE_TYPES: dict[str, URIRef] = {
+    "practitioner audience article": QG.PractitionerAudienceArticle,
+    "interview": QG.Interview,
+    "talk": QG.Talk,
+    "academic article": QG.AcademicArticle,
+    "book": QG.Book,
+}
+
+AUTHOR_TYPES: dict[str, URIRef] = {
+    "practitioner": QG.Practitioner,
+    "academic": QG.Academic,
+    "practitioner and academic": QG.PractitionerAndAcademic,
+}
+
+IMPACT_LEVELS: dict[str, URIRef] = {
+    "very_positive": QG.VeryPositive,
+    "positive": QG.Positive,
+    "neutral": QG.Neutral,
+    "negative": QG.Negative,
+    "very_negative": QG.VeryNegative,
+    "positive_and_negative": QG.PositiveAndNegative,
+}
+
+RELATION_TYPES: dict[str, URIRef] = {
+    name: QG["".join(part.capitalize() for part in name.split("_"))]
+    for name in (
+        "requires uses can_use can_be_combined_with can_be_realized_with variant extension "
+        "realizes includes alternative_to rules_out influences leads_to enables"
+    ).split()
+} | {"is_a": QG.IsA}
+
+NEXT_DECISION_TYPES: dict[str, URIRef] = {
+    name: QG["".join(part.capitalize() for part in name.split("_"))]
+    for name in (
+        "next_decision mandatory_next optional_next consider_if_not_decided_yet "
+        "decide_for_all_instances_of decide_for_some_instances_of"
+    ).split()
+}
+
+CONTEXT_ROLES = {"context", "contexts", "decision context"}
+NEXT_DECISION_ROLES = {"next decision", "next_decision", "next decisions"}
+
+
+def code_class(metaclass: str | None) -> URIRef:
+    """The ontology class for a CodeableModels metaclass; unknown ones stay plain qg:Code."""
+    return CODE_CLASSES.get(metaclass or "", QG.Code)
+
+
+def flag(value: str) -> Literal | None:
+    """`yes`/`no` header flags as booleans; anything else is left out (and SHACL reports it)."""
+    text = value.strip().lower()
+    if text in {"yes", "true"}:
+        return Literal(True)
+    if text in {"no", "false"}:
+        return Literal(False)
+    return None
+
+
+def link_kind(role_name: str | None, stereotype: str | None) -> tuple[URIRef, URIRef, URIRef | None]:
+    """Which reified link an `add_links` call makes, and its typed value (None if unknown)."""
+    role = (role_name or "").strip().lower()
+    if stereotype in NEXT_DECISION_TYPES or role in NEXT_DECISION_ROLES:
+        kind = NEXT_DECISION_TYPES.get(stereotype or "next_decision")
+        return QG.NextDecisionLink, QG.nextDecisionType, kind
+    if role in CONTEXT_ROLES:
+        return QG.ContextLink, QG.stereotype, None
+    return QG.SolutionRelation, QG.relationType, RELATION_TYPES.get(stereotype or "")
+
+
+def statement_form(statement: Statement) -> str:
+    """A short name for what kind of statement this is, stored as qg:statementForm."""
+    forms: list[tuple[type, str]] = [
+        (ClassDefinition, "class-definition"),
+        (OptionLink, "option-link"),
+        (ForceImpact, "force-impact"),
+        (LinkStatement, "link"),
+        (Alias, "alias"),
+        (NameList, "name-list"),
+        (BareName, "bare-name"),
+        (CodeListEntry, "code-list-entry"),
+        (Comment, "comment"),
+        (Skipped, "skipped"),
+        (Verbatim, "verbatim"),
+    ]
+    for cls, form in forms:
+        if isinstance(statement, cls):
+            return form
+    return "statement"
