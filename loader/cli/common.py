@@ -1,4 +1,4 @@
-"""The `qualgraph` command line: a thin click layer over the library.
+"""What every command shares: options, loading with progress, diagnostics, exit codes, output.
 
 Exit codes: 0 fine, 1 the data has violations (error diagnostics), 2 the command could not run.
 Data goes to standard output, diagnostics and progress to standard error.
@@ -15,16 +15,11 @@ from pathlib import Path
 import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-from rich.table import Table
 
-from .diagnostics import Diagnostic, Severity
-from .emit import emit
-from .errors import QualgraphError
-from .export import FORMATS, serialize
-from .namespaces import DEFAULT_BASE
-from .resources import ontology_graph
-from .study import LoadedStudy, load_study
-from .summary import summarize
+from ..diagnostics import Diagnostic, Severity
+from ..errors import QualgraphError
+from ..namespaces import DEFAULT_BASE
+from ..study import LoadedStudy, load_study
 
 DEFAULT_INPUT = Path("seeds")
 
@@ -104,57 +99,3 @@ def write_output(text: str, output: Path | None) -> None:
         output.write_text(text, encoding="utf-8")
     except OSError as exc:
         raise CommandError(f"cannot write {output}: {exc.strerror}") from exc
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="qualgraph")
-def main() -> None:
-    """Turn the trace files of a grounded-theory study into a validated RDF knowledge graph.
-
-    Every command takes trace files or folders (default: seeds/).
-    """
-
-
-@main.command()
-@paths_argument
-@base_option
-@verbose_option
-def load(paths: tuple[Path, ...], base: str, verbose: bool) -> None:
-    """Load a study and summarise what it holds; diagnostics go to standard error.
-
-    Example: qualgraph load traces/
-    """
-    loaded = load_inputs(paths)
-    graph = emit(loaded.study, base)
-    summary = summarize(loaded.study, loaded.diagnostics, triples=len(graph))
-    table = Table(title="qualgraph study", show_header=False)
-    for label, value in summary.rows():
-        table.add_row(label, value)
-    Console(highlight=False).print(table)
-    report_diagnostics(loaded.diagnostics, verbose)
-    sys.exit(exit_status(loaded.diagnostics))
-
-
-@main.command()
-@paths_argument
-@base_option
-@verbose_option
-@output_option
-@click.option(
-    "-f", "--format", "fmt", type=click.Choice(list(FORMATS)), default="turtle", show_default=True
-)
-@click.option("--with-ontology", is_flag=True, help="Include the qualgraph ontology in the output.")
-def export(
-    paths: tuple[Path, ...], base: str, verbose: bool, output: Path | None, fmt: str, with_ontology: bool
-) -> None:
-    """Export the study graph as RDF (sorted, so the same study gives the same bytes).
-
-    Example: qualgraph export traces/ -f turtle -o study.ttl
-    """
-    loaded = load_inputs(paths)
-    graph = emit(loaded.study, base)
-    if with_ontology:
-        graph += ontology_graph()
-    write_output(serialize(graph, fmt, graph_name=base.rstrip("/#") + "/graph"), output)
-    report_diagnostics(loaded.diagnostics, verbose)
-    sys.exit(exit_status(loaded.diagnostics))

@@ -1,0 +1,70 @@
+"""`qualgraph load` and `qualgraph export`: build the study graph, summarise or serialise it."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from ..emit import emit
+from ..export import FORMATS, serialize
+from ..resources import ontology_graph
+from ..summary import summarize
+from .common import (
+    base_option,
+    exit_status,
+    load_inputs,
+    output_option,
+    paths_argument,
+    report_diagnostics,
+    verbose_option,
+    write_output,
+)
+
+
+@click.command()
+@paths_argument
+@base_option
+@verbose_option
+def load(paths: tuple[Path, ...], base: str, verbose: bool) -> None:
+    """Load a study and summarise what it holds; diagnostics go to standard error.
+
+    Example: qualgraph load traces/
+    """
+    loaded = load_inputs(paths)
+    graph = emit(loaded.study, base)
+    summary = summarize(loaded.study, loaded.diagnostics, triples=len(graph))
+    table = Table(title="qualgraph study", show_header=False)
+    for label, value in summary.rows():
+        table.add_row(label, value)
+    Console(highlight=False).print(table)
+    report_diagnostics(loaded.diagnostics, verbose)
+    sys.exit(exit_status(loaded.diagnostics))
+
+
+@click.command()
+@paths_argument
+@base_option
+@verbose_option
+@output_option
+@click.option(
+    "-f", "--format", "fmt", type=click.Choice(list(FORMATS)), default="turtle", show_default=True
+)
+@click.option("--with-ontology", is_flag=True, help="Include the qualgraph ontology in the output.")
+def export(
+    paths: tuple[Path, ...], base: str, verbose: bool, output: Path | None, fmt: str, with_ontology: bool
+) -> None:
+    """Export the study graph as RDF (sorted, so the same study gives the same bytes).
+
+    Example: qualgraph export traces/ -f turtle -o study.ttl
+    """
+    loaded = load_inputs(paths)
+    graph = emit(loaded.study, base)
+    if with_ontology:
+        graph += ontology_graph()
+    write_output(serialize(graph, fmt, graph_name=base.rstrip("/#") + "/graph"), output)
+    report_diagnostics(loaded.diagnostics, verbose)
+    sys.exit(exit_status(loaded.diagnostics))
