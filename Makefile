@@ -27,7 +27,7 @@ test: $(STAMP)  ## run the test suite
 	$(PY) -m pytest -q
 
 bench: $(STAMP)  ## print load figures for the seed, the real study and synthetic studies
-	$(PY) benchmarks/bench_load.py
+	$(PY) -m benchmarks.bench_load
 
 clean:  ## remove the virtualenv and outputs
 	rm -rf $(VENV) out

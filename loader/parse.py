@@ -34,7 +34,7 @@ __all__ = ["parse_text", "parse_trace"]
 LineKind = Literal["blank", "fence", "heading", "open", "axial", "image", "label", "quote", "text"]
 
 _KIND_LINE = re.compile(r"#[ \t]+([sp])[ \t]*(\d*)")
-_IMAGE = re.compile(r"!\[(.*)\]\((.*)\)")
+_IMAGE = re.compile(r"!\[(.*)\]\((.*?)\)?")  # the closing ")" is sometimes lost (traces/s_41.md:60)
 _LABEL = re.compile(r"(?:added|add|add codes? to(?:[ \t]+\w+)?)[ \t]*:?", re.IGNORECASE)
 _CODE_LIST_LABEL = re.compile(r"add codes? to\b", re.IGNORECASE)
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -64,7 +64,10 @@ _MAX_LABEL_WORDS = 4
 # -- public API --------------------------------------------------------------------------------
 
 
-def parse_trace(path: Path, file: str | None = None) -> tuple[TraceDocument, tuple[Diagnostic, ...]]:
+Parsed = tuple[TraceDocument, tuple[Diagnostic, ...]]
+
+
+def parse_trace(path: Path, file: str | None = None) -> Parsed:
     """Read and parse one trace file; `file` (default: the path) names it in spans and diagnostics.
 
     Bytes that are not UTF-8 are replaced and reported instead of aborting the whole study."""
@@ -75,12 +78,13 @@ def parse_trace(path: Path, file: str | None = None) -> tuple[TraceDocument, tup
     except UnicodeDecodeError as exc:
         text = data.decode("utf-8", errors="replace")
         line = data[: exc.start].count(b"\n") + 1
-        decoding = warning(name, line, "invalid-utf8", "bytes that are not UTF-8 were replaced; save the file as UTF-8")
+        message = "bytes that are not UTF-8 were replaced; save the file as UTF-8"
+        decoding = warning(name, line, "invalid-utf8", message)
     document, diagnostics = parse_text(text, name, path)
     return document, diagnostics if decoding is None else (decoding, *diagnostics)
 
 
-def parse_text(text: str, file: str, path: Path | None = None) -> tuple[TraceDocument, tuple[Diagnostic, ...]]:
+def parse_text(text: str, file: str, path: Path | None = None) -> Parsed:
     """Parse the text of one trace; never raises, whatever the text."""
     lines = _split_lines(text)
     diagnostics: list[Diagnostic] = []
@@ -89,7 +93,8 @@ def parse_text(text: str, file: str, path: Path | None = None) -> tuple[TraceDoc
     coding.read(coding_start)
     is_template = header.kind is not None and header.number is None and not header.value("title")
     if is_template:
-        diagnostics.insert(0, info(file, 1, "template", "looks like the empty trace template; skipped"))
+        message = "looks like the empty trace template; skipped"
+        diagnostics.insert(0, info(file, 1, "template", message))
     elif header.kind is None or header.number is None:
         diagnostics.insert(
             0,
@@ -210,7 +215,8 @@ def _classify(line: str) -> LineKind:
 
 
 def _is_coding_heading(line: str) -> bool:
-    return _heading(line) in {(1, "coding"), (1, "Coding")}
+    heading = _heading(line)
+    return heading is not None and heading[0] == 1 and heading[1].lower() == "coding"
 
 
 # -- fences ------------------------------------------------------------------------------------
@@ -227,20 +233,6 @@ class _Fence:
     closed: bool
 
 
-def _read_fence(lines: list[str], start: int, file: str, diagnostics: list[Diagnostic]) -> _Fence:
-    """Read the fence opening at `start` up to its closing line, or to the end of the file."""
-    opening = _fence_opening(lines[start])
-    assert opening is not None
-    ticks, info_word = opening
-    for end in range(start + 1, len(lines)):
-        if _closes_fence(lines[end], ticks):
-            return _Fence(info_word, start, end, tuple(lines[start + 1 : end]), True)
-    diagnostics.append(
-        warning(file, start + 1, "unclosed-fence", "fence is never closed; it runs to the end of the file")
-    )
-    return _Fence(info_word, start, len(lines) - 1, tuple(lines[start + 1 :]), False)
-
-
 def _python_block(fence: _Fence, file: str, label: tuple[int, str] | None) -> PythonBlock:
     label_line, label_text = label if label else (None, None)
     return PythonBlock(
@@ -253,6 +245,29 @@ def _python_block(fence: _Fence, file: str, label: tuple[int, str] | None) -> Py
         label_line=label_line,
         is_code_list=label_text is not None and _CODE_LIST_LABEL.match(label_text) is not None,
     )
+
+
+class _Reader:
+    """What both readers share: the lines, the file's display name and the diagnostics."""
+
+    def __init__(self, lines: list[str], file: str, diagnostics: list[Diagnostic]) -> None:
+        self.lines, self.file, self.diagnostics = lines, file, diagnostics
+
+    def _info(self, line: int, code: str, message: str) -> None:
+        self.diagnostics.append(info(self.file, line, code, message))
+
+    def _read_fence(self, start: int) -> _Fence:
+        """Read the fence opening at index `start` up to its closing line, or to the end."""
+        opening = _fence_opening(self.lines[start])
+        assert opening is not None, "only called on a line classified as a fence"
+        ticks, info_word = opening
+        lines = self.lines
+        for end in range(start + 1, len(lines)):
+            if _closes_fence(lines[end], ticks):
+                return _Fence(info_word, start, end, tuple(lines[start + 1 : end]), True)
+        message = "fence is never closed; it runs to the end of the file"
+        self.diagnostics.append(warning(self.file, start + 1, "unclosed-fence", message))
+        return _Fence(info_word, start, len(lines) - 1, tuple(lines[start + 1 :]), False)
 
 
 # -- header ------------------------------------------------------------------------------------
@@ -271,7 +286,7 @@ class _Header:
         return next((f.value for f in self.fields if f.key == key), "")
 
 
-class _HeaderReader:
+class _HeaderReader(_Reader):
     """Reads the kind line, the number, the `## key` fields and the source block.
 
     The header ends at the first `# coding` outside a fence. Without one (traces/s_42.md) it
@@ -279,7 +294,7 @@ class _HeaderReader:
     the source block: before it, an AXIAL marker is the source block's own marker."""
 
     def __init__(self, lines: list[str], file: str, diagnostics: list[Diagnostic]) -> None:
-        self.lines, self.file, self.diagnostics = lines, file, diagnostics
+        super().__init__(lines, file, diagnostics)
         self.header = _Header()
         self.field: tuple[str, int, list[tuple[int, str]]] | None = None  # key, line, values
         self.marker: tuple[int, str] | None = None  # an AXIAL marker waiting for its fence
@@ -300,15 +315,11 @@ class _HeaderReader:
                 self.header.source_block is not None and kind in ("axial", "image", "label")
             ):
                 self._finish()
-                self.diagnostics.append(
-                    info(self.file, i + 1, "no-coding-heading", "no `# coding` heading; the coding part starts here")
-                )
+                self._info(i + 1, "no-coding-heading", "no `# coding`; the coding part starts here")
                 return self.header, i
             i = self._read_line(i, kind)
         self._finish()
-        self.diagnostics.append(
-            info(self.file, len(lines), "no-coding-heading", "no `# coding` heading and no quotes or traces")
-        )
+        self._info(len(lines), "no-coding-heading", "no `# coding` heading and no quotes or traces")
         return self.header, len(lines)
 
     def _read_kind_and_number(self) -> int:
@@ -334,10 +345,10 @@ class _HeaderReader:
         return i
 
     def _read_line(self, i: int, kind: LineKind) -> int:
-        """Read one non-blank header line (a whole fence when it opens one); return the next index."""
+        """Read one non-blank header line (a whole fence if it opens one); return the next index."""
         line = self.lines[i]
         if kind == "fence":
-            return self._read_fence(i)
+            return self._header_fence(i)
         self._flush_marker()
         heading = _heading(line)
         if heading is not None:
@@ -356,10 +367,10 @@ class _HeaderReader:
             self.header.notes.append((i + 1, line))
         return i + 1
 
-    def _read_fence(self, i: int) -> int:
+    def _header_fence(self, i: int) -> int:
         """The first python fence is the source block; any other header fence is kept as notes."""
         self._finish()
-        fence = _read_fence(self.lines, i, self.file, self.diagnostics)
+        fence = self._read_fence(i)
         if self.header.source_block is None and fence.info.lower() == "python":
             self.header.source_block = _python_block(fence, self.file, self.marker)
             self.marker = None
@@ -424,15 +435,16 @@ class _AxialBuilder:
     def build(self, file: str) -> AxialTrace:
         if self.label is not None:
             self.note(*self.label)
-        return AxialTrace(self.marker, tuple(self.blocks), Span(file, self.start, self.end), tuple(self.notes))
+        span = Span(file, self.start, self.end)
+        return AxialTrace(self.marker, tuple(self.blocks), span, tuple(self.notes))
 
 
-class _CodingReader:
+class _CodingReader(_Reader):
     """Reads the coding part into segments: items (quotes, images, source fences) followed by
     the traces (open, axial) written about them. At most one quote or trace is open at a time."""
 
     def __init__(self, lines: list[str], file: str, diagnostics: list[Diagnostic]) -> None:
-        self.lines, self.file, self.diagnostics = lines, file, diagnostics
+        super().__init__(lines, file, diagnostics)
         self.segments: list[Segment] = []
         self.extra_lines: list[tuple[int, str]] = []
         self.items: list[Quote | Image | SourceFence] = []
@@ -500,22 +512,15 @@ class _CodingReader:
 
     def _fence(self, i: int) -> int:
         """Inside an axial trace a fence is coding; anywhere else it is quoted source material."""
-        fence = _read_fence(self.lines, i, self.file, self.diagnostics)
+        fence = self._read_fence(i)
         if isinstance(self.trace, _AxialBuilder):
             axial = self.trace
             axial.blocks.append(_python_block(fence, self.file, axial.label))
             axial.label, axial.end = None, fence.last + 1
             return fence.last + 1
         if isinstance(self.trace, _OpenBuilder):
-            self.diagnostics.append(
-                info(
-                    self.file,
-                    i + 1,
-                    "unlabelled-fence",
-                    "fence after an open trace with no AXIAL marker or `added:` label; "
-                    "kept as source material",
-                )
-            )
+            message = "fence after an open trace with no AXIAL marker or label; kept as source"
+            self._info(i + 1, "unlabelled-fence", message)
         self._close_trace()
         text = "\n".join(fence.body)
         self._add_item(SourceFence(fence.info, text, self._span(fence.opening, fence.last)))
@@ -525,9 +530,7 @@ class _CodingReader:
         """A later `# coding` is only a separator; any other heading is kept as an extra line."""
         self._close_trace()
         if _is_coding_heading(self.lines[i]):
-            self.diagnostics.append(
-                info(self.file, i + 1, "repeated-coding-heading", "`# coding` again; read as a separator")
-            )
+            self._info(i + 1, "repeated-coding-heading", "`# coding` again; read as a separator")
         else:
             self._extra(i)
         return i + 1
@@ -546,14 +549,8 @@ class _CodingReader:
     def _extra(self, i: int) -> None:
         """Keep a line that fits no element; report once per paragraph, not once per line."""
         if not self.extra_lines or self.extra_lines[-1][0] != i:
-            self.diagnostics.append(
-                info(
-                    self.file,
-                    i + 1,
-                    "unquoted-text",
-                    "text outside any quote or trace; kept as an extra line (quote it with `>`?)",
-                )
-            )
+            message = "text outside any quote or trace; kept as an extra line (quote it with `>`?)"
+            self._info(i + 1, "unquoted-text", message)
         self.extra_lines.append((i + 1, self.lines[i]))
 
     def _close_quote(self, end: int) -> None:
@@ -568,15 +565,12 @@ class _CodingReader:
         trace, self.trace = self.trace, None
         if isinstance(trace, _OpenBuilder):
             if not trace.lines:
-                self.diagnostics.append(
-                    info(self.file, trace.start, "empty-open-trace", "open-coding trace with no text")
-                )
+                self._info(trace.start, "empty-open-trace", "open-coding trace with no text")
             self.traces.append(trace.build(self.file))
         elif isinstance(trace, _AxialBuilder):
             if not trace.blocks:
-                self.diagnostics.append(
-                    info(self.file, trace.start, "empty-axial-trace", "axial-coding trace with no python block")
-                )
+                message = "axial-coding trace with no python block"
+                self._info(trace.start, "empty-axial-trace", message)
             self.traces.append(trace.build(self.file))
 
     def _add_item(self, item: Quote | Image | SourceFence) -> None:
@@ -647,9 +641,10 @@ def _looks_like_label(head: str) -> bool:
 
 def _read_label(label: str) -> tuple[str | None, str | None, str | None]:
     """(status, kind, qualifier) of a label: `Recognized codes` → (recognised, code, None)."""
-    before, paren, after = label.partition("(")
-    qualifier = after.partition(")")[0].strip().lower() or None if paren else None
-    words = (before + after.partition(")")[2]).lower().split()
+    before, _, after = label.partition("(")
+    inside, _, rest = after.partition(")")
+    qualifier = inside.strip().lower() or None
+    words = (before + " " + rest).lower().split()
     status = _STATUSES.get(words[0]) if words else None
     if status is not None:
         words = words[1:]

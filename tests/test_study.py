@@ -1,0 +1,107 @@
+"""A small two-trace study: codebook across files, links, diagnostics, and the nothing-lost rule."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import Literal
+from rdflib.namespace import RDF, RDFS, SKOS
+
+from loader.namespaces import DEFAULT_BASE, OA, QG, Iris
+from loader.study import find_traces, load_study
+
+from .conftest import FIXTURES, SEED
+from .graphs import load_graph
+
+STUDY = FIXTURES / "study"
+IRIS = Iris(DEFAULT_BASE)
+
+
+@pytest.fixture(scope="module")
+def study():
+    return load_graph(STUDY)
+
+
+def test_folders_are_read_in_natural_order(tmp_path):
+    for name in ["s_10.md", "s_2.md", "s_1.md", "notes.csv"]:
+        (tmp_path / name).write_text("# s \n1\n")
+    assert [p.name for p in find_traces([tmp_path])] == ["s_1.md", "s_2.md", "s_10.md"]
+
+
+def test_codes_are_resolved_across_files(study):
+    loaded, graph = study
+    assert [t.source_id for t in loaded.study.traces] == ["s1", "s2"]
+    catalogue = IRIS.code("data_catalogue")
+    assert (catalogue, RDF.type, QG.Pattern) in graph
+    s2 = IRIS.source("s2")
+    grounded_quotes = {graph.value(g, QG.groundedIn) for g in graph.subjects(OA.hasBody, catalogue)}
+    assert any(graph.value(q, QG.quoteOf) == s2 for q in grounded_quotes)
+
+
+def test_decision_model_links(study):
+    _, graph = study
+    decision = IRIS.code("discovery_decision")
+    assert set(graph.objects(decision, QG.hasOption)) == {IRIS.code("data_catalogue"), IRIS.code("register_datasets")}
+    impacts = {
+        (str(graph.value(graph.value(i, QG.solution), SKOS.notation)), graph.value(i, QG.impactLevel))
+        for i in graph.subjects(RDF.type, QG.ForceImpact)
+    }
+    assert impacts == {("data_catalogue", QG.VeryPositive), ("clear_ownership", QG.Positive)}
+    relations = list(graph.subjects(RDF.type, QG.SolutionRelation))
+    assert len(relations) == 1
+    relation = relations[0]
+    assert graph.value(relation, QG.linkFrom) == IRIS.code("data_catalogue")
+    assert graph.value(relation, QG.linkTo) == IRIS.code("register_datasets")
+    assert graph.value(relation, QG.relationType) == QG.Uses
+    assert int(graph.value(relation, QG.startLine)) == 73
+
+
+def test_redefinition_with_another_label_is_reported_and_last_wins(study):
+    loaded, graph = study
+    conflicts = [d for d in loaded.diagnostics if d.code == "conflicting-definition"]
+    assert [(d.file.endswith("s_2.md"), d.line) for d in conflicts] == [(True, 46)]
+    assert "tests/fixtures/study/s_1.md:46" in conflicts[0].message
+    force = IRIS.code("discoverability")
+    assert graph.value(force, RDFS.label) == Literal("Findability")
+    assert graph.value(force, SKOS.altLabel) == Literal("Discoverability")
+
+
+def test_misspelt_name_gets_the_closest_defined_name(study):
+    loaded, _ = study
+    undefined = [d for d in loaded.diagnostics if d.code == "undefined-name"]
+    assert [(Path(d.file).name, d.line) for d in undefined] == [("s_2.md", 39)]
+    assert undefined[0].message == (
+        "register_dataset is used but never defined with CClass; did you mean register_datasets?"
+    )
+
+
+def test_duplicate_source_ids_are_errors(tmp_path):
+    text = (STUDY / "s_1.md").read_text()
+    (tmp_path / "a.md").write_text(text)
+    (tmp_path / "b.md").write_text(text)
+    loaded = load_study([tmp_path])
+    duplicates = [d for d in loaded.diagnostics if d.code == "duplicate-source"]
+    assert [(Path(d.file).name, d.line, str(d.severity)) for d in duplicates] == [("b.md", 1, "error")]
+
+
+def test_template_is_skipped_with_a_note(tmp_path):
+    (tmp_path / "s_.md").write_text("# s \n\n## url\n\n## title\n\n# coding\n")
+    (tmp_path / "s_25.md").write_text(SEED.read_text())
+    loaded = load_study([tmp_path])
+    assert [t.document.name.endswith("s_25.md") for t in loaded.study.traces] == [True]
+    assert any(d.code == "template" and d.file.endswith("s_.md") for d in loaded.diagnostics)
+
+
+def test_bad_python_is_kept_verbatim_and_reported(tmp_path):
+    text = (STUDY / "s_2.md").read_text().replace(
+        "    add_force_relations({clear_ownership: {discoverability: positive}})",
+        "    add_force_relations{(clear_ownership: {discoverability: positive}})",
+    )
+    (tmp_path / "s_2.md").write_text(text)
+    loaded, graph = load_graph(tmp_path)
+    verbatim = list(graph.subjects(RDF.type, QG.UninterpretedStatement))
+    assert len(verbatim) == 1
+    assert "add_force_relations{(" in str(graph.value(verbatim[0], QG.text))
+    assert int(graph.value(verbatim[0], QG.startLine)) == 47
+    assert any(d.code == "uninterpretable" and d.line == 47 for d in loaded.diagnostics)
