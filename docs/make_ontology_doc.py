@@ -22,7 +22,8 @@ ONTOLOGY = URIRef("https://w3id.org/qualgraph/ontology")
 
 
 def _qg_terms(g: Graph, rdf_type: URIRef) -> list[URIRef]:
-    return sorted(s for s in g.subjects(RDF.type, rdf_type) if isinstance(s, URIRef) and s.startswith(QG))
+    terms = g.subjects(RDF.type, rdf_type)
+    return sorted(s for s in terms if isinstance(s, URIRef) and s.startswith(QG))
 
 
 def _name(g: Graph, node) -> str:
@@ -96,7 +97,8 @@ def render(ttl: Path = TTL) -> str:
         "",
         _cell(g.value(ONTOLOGY, DCTERMS.description)),
         "",
-        f"Namespace `qg:` = `{QG}`, ontology `{ONTOLOGY}`, version {g.value(ONTOLOGY, OWL.versionInfo)}. "
+        f"Namespace `qg:` = `{QG}`, ontology `{ONTOLOGY}`, "
+        f"version {g.value(ONTOLOGY, OWL.versionInfo)}. "
         f"{len(classes)} classes, {len(object_properties)} object properties, "
         f"{len(datatype_properties)} datatype properties and {individuals} named individuals. "
         "Properties are shown as domain → range.",

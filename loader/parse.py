@@ -34,7 +34,8 @@ __all__ = ["parse_text", "parse_trace"]
 LineKind = Literal["blank", "fence", "heading", "open", "axial", "image", "label", "quote", "text"]
 
 _KIND_LINE = re.compile(r"#[ \t]+([sp])[ \t]*(\d*)")
-_IMAGE = re.compile(r"!\[(.*)\]\((.*?)\)?")  # the closing ")" is sometimes lost (traces/s_41.md:60)
+# The url may hold spaces (traces/s_48.md:41) and lose its ")" (traces/s_41.md:60).
+_IMAGE = re.compile(r"!\[(.*)\]\((.*?)\)?")
 _LABEL = re.compile(r"(?:added|add|add codes? to(?:[ \t]+\w+)?)[ \t]*:?", re.IGNORECASE)
 _CODE_LIST_LABEL = re.compile(r"add codes? to\b", re.IGNORECASE)
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -91,6 +92,8 @@ def parse_text(text: str, file: str, path: Path | None = None) -> Parsed:
     header, coding_start = _HeaderReader(lines, file, diagnostics).read()
     coding = _CodingReader(lines, file, diagnostics)
     coding.read(coding_start)
+    # A kind line without a number is the empty template (traces/s_.md); with a title it is
+    # a real trace that lost its number.
     is_template = header.kind is not None and header.number is None and not header.value("title")
     if is_template:
         message = "looks like the empty trace template; skipped"
@@ -148,7 +151,7 @@ def _fence_opening(line: str) -> tuple[int, str] | None:
     info_string = body[ticks:].strip()
     if "`" in info_string:
         return None  # inline code such as ```x```, not a fence
-    return ticks, info_string.split()[0] if info_string else ""
+    return ticks, (info_string.split()[0] if info_string else "")
 
 
 def _closes_fence(line: str, ticks: int) -> bool:
@@ -488,7 +491,7 @@ class _CodingReader(_Reader):
     def _image(self, i: int) -> int:
         self._close_trace()
         match = _image(self.lines[i])
-        assert match is not None
+        assert match is not None, "only called on a line classified as an image"
         self._add_item(Image(match.group(1), match.group(2), self.lines[i], self._span(i, i)))
         return i + 1
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from .diagnostics import Diagnostic, error, info, warning
 from .document import AxialTrace, CodingLine, OpenTrace, PythonBlock, Segment, TraceDocument
+from .model import Model
 from .statements import (
     Alias,
     BareName,
@@ -102,16 +103,20 @@ class ResolvedTrace:
 
 @dataclass
 class CodeEntry:
-    """The codebook's entry for one identifier: its last definition wins, earlier ones are kept."""
+    """The codebook's entry for one identifier.
+
+    The consolidated model's definition, when there is one, is the published code and wins;
+    otherwise the last trace definition wins. Every definition is kept, in order."""
 
     identifier: str
     metaclass: str | None = None
     label: str | None = None
     definitions: list[tuple[str, ClassDefinition]] = field(default_factory=list)
+    model_definition: tuple[str, ClassDefinition] | None = None
 
     @property
     def defined(self) -> bool:
-        return bool(self.definitions)
+        return bool(self.definitions) or self.model_definition is not None
 
 
 @dataclass(frozen=True)
@@ -120,12 +125,15 @@ class Study:
     codebook: Mapping[str, CodeEntry]
     aliases: Mapping[str, str]
     diagnostics: tuple[Diagnostic, ...]
+    model: Model | None = None
 
 
-def resolve(records: Sequence[TraceRecord]) -> Study:
-    """Resolve traces given in coding order into a Study with codebook and diagnostics."""
+def resolve(records: Sequence[TraceRecord], model: Model | None = None) -> Study:
+    """Resolve traces given in coding order (and the consolidated model, if any) into a Study."""
     diagnostics: list[Diagnostic] = []
     codebook, aliases = _codebook(records, diagnostics)
+    if model is not None:
+        _adopt_model(codebook, model)
     slugs = _slugs(records)
     traces = []
     seen_sources: dict[str, str] = {}
@@ -153,7 +161,16 @@ def resolve(records: Sequence[TraceRecord]) -> Study:
         claims = tuple(_claims(record, source_id, aliases, diagnostics))
         traces.append(ResolvedTrace(record, position, source_id, slugs[position - 1], segments, claims))
     _check_references(traces, codebook, diagnostics)
-    return Study(tuple(traces), codebook, aliases, tuple(diagnostics))
+    return Study(tuple(traces), codebook, aliases, tuple(diagnostics), model)
+
+
+def _adopt_model(codebook: dict[str, CodeEntry], model: Model) -> None:
+    """The model's definitions are the published codebook: they set each code's kind and label."""
+    for identifier, (file, definition) in model.definitions.items():
+        entry = codebook.setdefault(identifier, CodeEntry(identifier))
+        entry.model_definition = (file, definition)
+        entry.metaclass = definition.metaclass
+        entry.label = definition.label
 
 
 def _slugs(records: Sequence[TraceRecord]) -> list[str]:

@@ -11,9 +11,11 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from .consistency import compare
 from .diagnostics import Diagnostic, error, info
 from .errors import InputError
 from .interpret import interpret_block
+from .model import Model, conventional_model_folder, find_model_files, read_model
 from .parse import parse_trace
 from .resolve import Study, TraceRecord, resolve
 from .statements import Interpretation
@@ -96,12 +98,39 @@ def _interpret(code: str, name: str, first_line: int, code_list: bool, diagnosti
     return result
 
 
-def load_study(paths: Sequence[Path], progress: Progress | None = None) -> LoadedStudy:
-    """Load every trace under `paths` in coding order and resolve them as one study."""
+def load_model(paths: Sequence[Path], model_paths: Sequence[Path] | None) -> Model | None:
+    """The consolidated model named by `model_paths`, or found in a `model/` folder by convention."""
+    if model_paths is None:
+        folder = conventional_model_folder(paths)
+        model_paths = [folder] if folder else []
+    for path in model_paths:
+        if not path.exists():
+            raise InputError(f"{path}: no such model file or folder")
+    files = find_model_files(model_paths)
+    if model_paths and not files:
+        raise InputError("no model files (.py) found in " + ", ".join(map(str, model_paths)))
+    if not files:
+        return None
+    try:
+        return read_model([(path, display_name(path)) for path in files])
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read the model files: {exc}") from exc
+
+
+def load_study(
+    paths: Sequence[Path],
+    model_paths: Sequence[Path] | None = None,
+    progress: Progress | None = None,
+) -> LoadedStudy:
+    """Load every trace under `paths` in coding order, plus the consolidated model, as one study.
+
+    `model_paths=None` looks for a `model/` folder inside or beside a traces folder; pass an
+    empty list to load the traces alone."""
     files = find_traces(paths)
     if not files:
         raise InputError("no trace files (.md or .txt) found in " + ", ".join(map(str, paths)))
-    diagnostics: list[Diagnostic] = []
+    model = load_model(paths, model_paths)
+    diagnostics: list[Diagnostic] = list(model.diagnostics) if model else []
     records = []
     for done, path in enumerate(files, start=1):
         record = interpret_trace(path, diagnostics)
@@ -109,8 +138,10 @@ def load_study(paths: Sequence[Path], progress: Progress | None = None) -> Loade
             records.append(record)
         if progress:
             progress(done, len(files), str(path))
-    study = resolve(records)
+    study = resolve(records, model)
     diagnostics.extend(study.diagnostics)
+    if model is not None:
+        diagnostics.extend(compare(study, model))
     return LoadedStudy(study, tuple(sorted(diagnostics, key=_order)), tuple(files))
 
 

@@ -18,7 +18,7 @@ def seed_path() -> Path:
     return SEED
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def corpus() -> Path:
     """The real data-as-a-product study; tests that need it skip cleanly when it is absent."""
     if not (CORPUS / "traces").is_dir():

@@ -46,6 +46,7 @@ EXPECTED_CLASSES = {
     "CodeExcerpt": {"qg:Quote"},
     "Figure": set(),
     "Memo": set(),
+    "Note": set(),
     "CodingLine": set(),
     "AxialTrace": set(),
     "PythonBlock": set(),
@@ -80,7 +81,7 @@ EXPECTED_CLASSES = {
 
 EXPECTED_OBJECT_PROPERTIES = {
     "describesSource", "hasSegment", "inDocument", "inSegment", "quoteOf", "inMemo", "inTrace",
-    "inBlock", "inFile", "mentions", "definedBy", "groundedIn", "claimant", "claimedCode",
+    "inBlock", "inFile", "noteOf", "mentions", "definedBy", "groundedIn", "claimant", "claimedCode",
     "claimsCode", "decision", "option", "hasOption", "solution", "force", "impactLevel",
     "impacts", "linkFrom", "linkTo", "relationType", "nextDecisionType", "relatedTo",
     "hasNextDecision", "hasContext", "sourceType", "authorType", "hasReference",
@@ -244,9 +245,9 @@ def test_ontology_header():
 def test_term_counts():
     """Guards the parametrised label test below against silently checking nothing."""
     terms = declared_terms()
-    assert len(terms) == EXPECTED_TERM_COUNT == 140
-    assert len(names_of_kind("class")) == 40
-    assert len(names_of_kind("object property")) == 32
+    assert len(terms) == EXPECTED_TERM_COUNT == 142
+    assert len(names_of_kind("class")) == 41
+    assert len(names_of_kind("object property")) == 33
     assert len(names_of_kind("datatype property")) == 33
     assert len(names_of_kind("individual")) == 35
     assert not names_of_kind("annotation property")
@@ -280,6 +281,16 @@ def test_term_has_one_label_and_a_definition(term):
     definition = definitions[0]
     assert definition.language == "en"
     assert len(str(definition)) > 20 and str(definition).endswith("."), definition
+
+
+def test_labels_are_unique():
+    """Protégé and other tools show labels, so no two terms may share one."""
+    g = ontology_graph()
+    seen: dict[str, str] = {}
+    for term in sorted(declared_terms()):
+        label = str(g.value(QG[term], RDFS.label)).casefold()
+        assert label not in seen, f"qg:{term} and qg:{seen[label]} share the label {label!r}"
+        seen[label] = term
 
 
 def test_class_hierarchy():
@@ -471,7 +482,8 @@ def test_loads_in_owlready2(world, tmp_path):
     assert onto.Pattern in onto.DesignSolution.descendants()
     assert onto.DomainClass in onto.Context.descendants()
     for enumeration, expected in EXPECTED_ENUMERATIONS.items():
-        (one_of_,) = [e for e in getattr(onto, enumeration).equivalent_to if hasattr(e, "instances")]
+        cls = getattr(onto, enumeration)
+        (one_of_,) = [e for e in cls.equivalent_to if hasattr(e, "instances")]
         assert {i.name for i in one_of_.instances} == set(expected), enumeration
 
 

@@ -29,7 +29,7 @@ def test_hostile_python_is_loaded_as_data_and_nothing_runs(tmp_path, monkeypatch
     monkeypatch.chdir(tmp_path)
     loaded, graph = load_graph(study)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["study"]
-    texts = {str(graph.value(s, QG.text)) for s in graph.subjects(RDF.type, QG.Statement)}
+    texts = {str(graph.value(s, QG.text)).strip() for s in graph.subjects(RDF.type, QG.Statement)}
     assert '__import__("os").system("touch PWNED")' in texts
     assert 'open("PWNED2", "w").write("x")' in texts
     assert len(loaded.study.traces) == 1

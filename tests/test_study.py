@@ -61,7 +61,7 @@ def test_redefinition_with_another_label_is_reported_and_last_wins(study):
     loaded, graph = study
     conflicts = [d for d in loaded.diagnostics if d.code == "conflicting-definition"]
     assert [(d.file.endswith("s_2.md"), d.line) for d in conflicts] == [(True, 46)]
-    assert "tests/fixtures/study/s_1.md:46" in conflicts[0].message
+    assert "tests/fixtures/study/s_1.md:47" in conflicts[0].message
     force = IRIS.code("discoverability")
     assert graph.value(force, RDFS.label) == Literal("Findability")
     assert graph.value(force, SKOS.altLabel) == Literal("Discoverability")
