@@ -14,6 +14,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 from . import vocabulary as vocab
 from .document import AxialTrace, CodingLine, Image, OpenTrace, PythonBlock, Quote, SourceFence
 from .namespaces import OA, QG, Iris, bind_prefixes
+from .model import Model
 from .resolve import CONTAINED_CODE, NOT_CODES, ResolvedTrace, Study, canonical, statement_codes
 from .statements import (
     ClassDefinition,
@@ -281,7 +282,7 @@ class _Emitter:
                 self.add(link, QG.impactLevel, vocab.IMPACT_LEVELS.get(level))
                 self.add(self.code(solution), QG.impacts, self.code(force))
             case LinkStatement(role_name=role) if role == CONTAINED_CODE:
-                pass  # claims are emitted per trace, with the claimant checked
+                return  # claims are emitted per document, with the claimant checked
             case LinkStatement(pairs=pairs):
                 for k, (start, end) in enumerate(pairs, start=1):
                     self.model_link(document, node, statement, k, start, end)
@@ -349,10 +350,45 @@ class _Emitter:
             self.provenance(node, document, statement.line, statement.end_line)
 
 
+    # -- consolidated model -----------------------------------------------------------------
+    def model(self, model: Model, first_position: int) -> None:
+        traced = {trace.source_id for trace in self.study.traces}
+        for position, model_file in enumerate(model.files, start=first_position):
+            node = self.iris.document(model_file.path.stem)
+            self.add(node, RDF.type, QG.ModelFile)
+            self.add(node, DCTERMS.identifier, Literal(model_file.name))
+            self.add(node, QG.filePath, Literal(model_file.name))
+            self.add(node, QG.lineCount, Literal(model_file.line_count, datatype=XSD.integer))
+            self.add(node, QG.position, Literal(position, datatype=XSD.integer))
+            self.statements(node, node, model_file.interpretation.statements)
+            for source_id, (file, definition) in model.sources.items():
+                if file == model_file.name and source_id not in traced:
+                    self.model_source(node, source_id, definition)
+            for claim in model.claims:
+                if claim.file == model_file.name:
+                    self.claim(node, claim.source_id, claim.code, claim.statement)
+
+    def model_source(self, document: URIRef, source_id: str, definition: ClassDefinition) -> None:
+        """A source the model declares but no trace codes: its values come from the model."""
+        node = self.iris.source(source_id)
+        self.add(node, RDF.type, QG.Source)
+        self.add(node, DCTERMS.identifier, Literal(source_id))
+        self.provenance(node, document, definition.line, definition.end_line)
+        for key, value in definition.values:
+            key = {"type": "source type"}.get(key, key)
+            self.header_field(node, key, value if isinstance(value, str) else _as_flag(value))
+
+
+def _as_flag(value: object) -> str:
+    return {True: "yes", False: "no"}.get(value, str(value)) if isinstance(value, bool) else str(value)
+
+
 def emit(study: Study, base: str | None = None) -> Graph:
     """Build the study graph (not serialised: see `export`)."""
     emitter = _Emitter(study, Iris(base) if base else Iris())
     for trace in study.traces:
         emitter.trace(trace)
+    if study.model is not None:
+        emitter.model(study.model, first_position=len(study.traces) + 1)
     emitter.codebook()
     return emitter.graph

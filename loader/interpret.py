@@ -48,9 +48,11 @@ _Severity = Callable[[str, int, str, str], Diagnostic]
 _STRING_OPEN = re.compile(r"\s*[rRuU]?('''|\"\"\"|'|\")")
 
 
-def interpret_block(code: str, file: str, first_line: int, *, code_list: bool = False) -> Interpretation:
+def interpret_block(
+    code: str, file: str, first_line: int, *, code_list: bool = False
+) -> Interpretation:
     """Statements of one fenced block body; `first_line` is the file line of its first line.
-    `code_list` marks an `add codes to sN:` block, where bare names are code-list entries."""
+    `code_list` marks an `add codes to sN:` block: bare names there are code-list entries."""
     reader = _Reader(file, code_list)
     reader.read(code.split("\n"), first_line, "code")
     return Interpretation(tuple(reader.statements), tuple(reader.diagnostics))
@@ -71,12 +73,8 @@ class _Site:
     origin: str
 
     def fields(self, origin: str | None = None) -> dict[str, object]:
-        return {
-            "text": self.text,
-            "line": self.line,
-            "end_line": self.end_line,
-            "origin": origin or self.origin,
-        }
+        where = {"text": self.text, "line": self.line, "end_line": self.end_line}
+        return where | {"origin": origin or self.origin}
 
 
 @dataclass(frozen=True)
@@ -92,7 +90,7 @@ class _Piece:
 
 
 class _Reader:
-    """Accumulates statements and diagnostics over one block, so that a dict assigned early in
+    """Collects statements and diagnostics over one block, so that a dict assigned early in
     the block can be read by a later `add_force_relations(name)`."""
 
     def __init__(self, file: str, code_list: bool) -> None:
@@ -102,10 +100,9 @@ class _Reader:
         self.diagnostics: list[Diagnostic] = []
         self.dicts: dict[str, tuple[ast.Dict, list[str]]] = {}
 
-    # -- splitting -------------------------------------------------------------------------
-
     def read(self, lines: list[str], base: int, origin: str) -> None:
-        """Interpret `lines`, whose first line is file line `base`."""
+        """Interpret `lines`, whose first line is file line `base`: whole if it parses as
+        written or dedented (never for a code string's lines), else statement by statement."""
         size = sum(map(len, lines))
         if size > MAX_SOURCE_CHARS:
             filled = [index for index, line in enumerate(lines) if line.strip()]
@@ -114,10 +111,8 @@ class _Reader:
                 self.verbatim(site, f"too large to interpret ({size} characters)")
             return
         whole = pyrepair.parse_whole("\n".join(lines)) if origin == "code" else None
-        pieces = _tree_pieces(lines, whole) if whole else _span_pieces(lines)
-        for piece in pieces:
-            site = _site(lines, piece.first, piece.last, base, origin)
-            self.piece(piece, site)
+        for piece in _tree_pieces(lines, whole) if whole else _span_pieces(lines):
+            self.piece(piece, _site(lines, piece.first, piece.last, base, origin))
 
     def piece(self, piece: _Piece, site: _Site) -> None:
         parsed = piece.parsed
@@ -133,9 +128,8 @@ class _Reader:
         before = len(self.statements)
         for node in piece.nodes:
             self.statement(node, site, piece.source, len(piece.nodes))
-        if site.origin == "code-string" and any(
-            not isinstance(s, CodeListEntry) for s in self.statements[before:]
-        ):
+        added = self.statements[before:]
+        if site.origin == "code-string" and any(type(s) is not CodeListEntry for s in added):
             self.note(info, site, "code-in-string", "python written inside a code string")
 
     # -- statements ------------------------------------------------------------------------
@@ -151,9 +145,8 @@ class _Reader:
         elif isinstance(node, ast.Assign):
             self.assignment(node, site, source)
         elif isinstance(node, ast.AnnAssign) and isinstance(node.annotation, ast.Dict):
-            self.verbatim(
-                site, "`name: {…}` is a dict body without its add_force_relations call; not read"
-            )
+            name = _text(node.target, source)
+            self.verbatim(site, f"`{name}: {{…}}` is a dict entry without its call; not read")
         elif isinstance(node, ast.Expr):
             self.expression(node.value, site, source, siblings)
         else:
@@ -177,17 +170,17 @@ class _Reader:
             self.dicts[variable] = (value, source)
             self.skipped(site, f"dict `{variable}`, read where it is passed to a call")
         elif (names := _name_list(value)) is not None:
-            self.add(NameList(**site.fields(), variable=variable, names=names[0], includes=names[1]))
+            self.add(NameList(**site.fields(), variable=variable, names=names[0],
+                              includes=names[1]))
         else:
             self.skipped(site, f"assignment to `{variable}`, not a coding construct")
 
     def expression(self, value: ast.expr, site: _Site, source: list[str], siblings: int) -> None:
         value = _unindexed(value)
-        names = _names(value.elts) if isinstance(value, ast.Tuple) else None
         if isinstance(value, ast.Call):
             self.call(value, site, source, None)
-        elif isinstance(value, ast.Name) or names:
-            for name in names or (value.id,):  # type: ignore[union-attr]
+        elif names := _targets(value):  # `name`, or `a, b` / `name,` (a tuple)
+            for name in names:
                 self.bare_name(name, site)
         elif isinstance(value, ast.Constant) and isinstance(value.value, str):
             if site.origin == "code" and siblings == 1:
@@ -235,20 +228,19 @@ class _Reader:
         self, call: ast.Call, site: _Site, source: list[str], variable: str | None
     ) -> None:
         args, keywords = call.args, _keywords(call)
-        metaclass = args[0] if args else keywords.get("metaclass")
+        metaclass = _argument(args, 0, keywords, "metaclass")
         if metaclass is None:
-            self.malformed(site, "CClass without a metaclass")
+            self.verbatim(site, "CClass without a metaclass", "malformed-call")
             return
-        label = args[1] if len(args) > 1 else keywords.get("name")
         values = keywords.get("values")
         if values is not None and not isinstance(values, ast.Dict):
-            self.note(warning, site, "not-understood", "`values=` is not a dict; kept as text only")
+            self.note(warning, site, "not-understood", "`values=` is not a dict; kept as text")
         self.add(
             ClassDefinition(
                 **site.fields(),
                 variable=variable or "",
                 metaclass=_name_or_text(metaclass, source),
-                label=_string(label),
+                label=_string(_argument(args, 1, keywords, "name")),
                 values=_values(values, source) if isinstance(values, ast.Dict) else (),
             )
         )
@@ -259,79 +251,90 @@ class _Reader:
         option = _argument(args, 1, keywords, "design_solution_", "option", "design_solution")
         name = _argument(args, 2, keywords, "option_name", "name")
         if not (isinstance(decision, ast.Name) and isinstance(option, ast.Name)):
-            self.malformed(site, f"{OPTION_LINK} needs a decision and an option name")
+            self.verbatim(site, f"{OPTION_LINK} needs a decision and an option", "malformed-call")
             return
-        text = None if name is None else _string(name) or _text(name, source)
+        text = None if name is None else _string_or_text(name, source)
         self.add(OptionLink(**site.fields(), decision=decision.id, option=option.id, name=text))
 
     def force_relations(self, call: ast.Call, site: _Site, source: list[str]) -> None:
         found = self.dict_argument(call, site, source, "force_relations_definition")
         if found is None:
             return
-        relations, source = found
+        relations, dict_source = found
         for solution, value in zip(relations.keys, relations.values, strict=True):
             if not isinstance(solution, ast.Name) or not isinstance(value, ast.Dict):
-                pair = f"{_text(solution, source)}: {_text(value, source)}"
+                pair = f"{_text(solution, dict_source)}: {_text(value, dict_source)}"
                 self.malformed_relation(site, f"`{pair}` is not `option: {{force: level}}`")
                 continue
             for force, level in zip(value.keys, value.values, strict=True):
-                self.impact(site, solution.id, force, _name_or_text(level, source), source)
-        self.require_output(site, relations)
+                if isinstance(force, ast.Name):
+                    self.add(ForceImpact(**site.fields(), solution=solution.id, force=force.id,
+                                         level=_name_or_text(level, dict_source)))
+                else:
+                    text = _text(force, dict_source)
+                    self.malformed_relation(site, f"force `{text}` of `{solution.id}` not a name")
+        if not relations.keys:
+            self.malformed_relation(site, "an empty dict: no relation to read")
 
     def links(self, call: ast.Call, site: _Site, source: list[str], variable: str | None) -> None:
+        """`add_links({a: [b, c]}, role_name=…, stereotype_instances=…)`; with the role
+        `forces` these are force impacts, as the model's own `add_force_relations` makes them."""
+        role, stereotype = _role_and_stereotype(_keywords(call), source)
         found = self.dict_argument(call, site, source, "links")
         if found is None:
             return
-        links, source = found
-        keywords = _keywords(call)
-        role, stereotype = _role_and_stereotype(keywords, source)
+        links, dict_source = found
         pairs: list[tuple[str, str]] = []
         for key, value in zip(links.keys, links.values, strict=True):
             targets = _targets(value)
             if not isinstance(key, ast.Name) or targets is None:
-                pair = f"{_text(key, source)}: {_text(value, source)}"
+                pair = f"{_text(key, dict_source)}: {_text(value, dict_source)}"
                 self.malformed_relation(site, f"`{pair}` is not `name: name or [names]`")
             elif role == "forces":
                 for force in targets:
-                    self.add(
-                        ForceImpact(**site.fields(), solution=key.id, force=force, level=stereotype or "")
-                    )
+                    self.add(ForceImpact(**site.fields(), solution=key.id, force=force,
+                                         level=stereotype or ""))
             else:
                 pairs.extend((key.id, target) for target in targets)
         if pairs:
             self.add(LinkStatement(**site.fields(), pairs=tuple(pairs), role_name=role,
                                    stereotype=stereotype, variable=variable))
-        self.require_output(site, links)
+        if not links.keys:
+            self.malformed_relation(site, "an empty dict: no link to read")
 
     def method_link(
         self, call: ast.Call, owner: ast.expr, site: _Site, source: list[str], variable: str | None
     ) -> None:
+        """`y = a.add_links(b or [b, c], role_name=…, stereotype_instances=…)[0]`."""
         target = _argument(call.args, 0, _keywords(call), "target")
         targets = _targets(target) if target is not None else None
         if not isinstance(owner, ast.Name) or targets is None:
-            self.malformed(site, "`a.add_links(b, …)` needs a name and a name or list of names")
+            reason = "`a.add_links(b, …)` needs a name and a name or a list of names"
+            self.verbatim(site, reason, "malformed-call")
             return
         role, stereotype = _role_and_stereotype(_keywords(call), source)
         pairs = tuple((owner.id, name) for name in targets)
         self.add(LinkStatement(**site.fields(), pairs=pairs, role_name=role,
                                stereotype=stereotype, variable=variable))
 
-    def how_link(self, call: ast.Call, site: _Site, source: list[str], variable: str | None) -> None:
+    def how_link(
+        self, call: ast.Call, site: _Site, source: list[str], variable: str | None
+    ) -> None:
+        """`add_stereotyped_link_with_how_tagged_value(a, b, stereotype, "how")`."""
         args, keywords = call.args, _keywords(call)
-        ends = [_argument(args, 0, keywords, "source"), _argument(args, 1, keywords, "target")]
-        stereotype = _argument(args, 2, keywords, "stereotype")
-        how = _argument(args, 3, keywords, "how")
-        if not all(isinstance(end, ast.Name) for end in ends):
-            self.malformed(site, f"{HOW_LINK} needs two names")
+        start, end = _argument(args, 0, keywords, "source"), _argument(args, 1, keywords, "target")
+        stereotype, how = _argument(args, 2, keywords, "stereotype"), _argument(args, 3, keywords, "how")
+        if not (isinstance(start, ast.Name) and isinstance(end, ast.Name)):
+            self.verbatim(site, f"{HOW_LINK} needs two names", "malformed-call")
             return
         self.add(
             LinkStatement(
                 **site.fields(),
-                pairs=((ends[0].id, ends[1].id),),  # type: ignore[union-attr]
+                pairs=((start.id, end.id),),
                 role_name=None,
                 stereotype=None if stereotype is None else _name_or_text(stereotype, source),
                 variable=variable,
-                how=None if how is None else _string(how) or _text(how, source),
+                how=None if how is None else _string_or_text(how, source),
             )
         )
 
@@ -361,31 +364,16 @@ class _Reader:
             return argument, source
         if isinstance(argument, ast.Name) and argument.id in self.dicts:
             return self.dicts[argument.id]
-        what = f"`{argument.id}` is not a dict defined earlier" if isinstance(argument, ast.Name) else (
-            "the first argument is not a dict"
-        )
-        self.malformed_relation(site, what)
-        return None
-
-    def impact(self, site: _Site, solution: str, force: ast.expr | None, level: str,
-               source: list[str]) -> None:
-        if isinstance(force, ast.Name):
-            self.add(ForceImpact(**site.fields(), solution=solution, force=force.id, level=level))
+        if isinstance(argument, ast.Name):
+            self.malformed_relation(site, f"`{argument.id}` is not a dict defined earlier")
         else:
-            text = _text(force, source)
-            self.malformed_relation(site, f"force `{text}` of `{solution}` is not a name")
-
-    def require_output(self, site: _Site, mapping: ast.Dict) -> None:
-        if not mapping.keys:
-            self.malformed_relation(site, "an empty dict: no relation to read")
+            self.malformed_relation(site, "the first argument is not a dict")
+        return None
 
     def unknown_call(self, name: str, site: _Site) -> None:
         close = difflib.get_close_matches(name.lstrip("."), KNOWN_FUNCTIONS, n=1, cutoff=0.0)
         hint = f"; did you mean `{close[0]}`?" if close else ""
         self.verbatim(site, f"unknown function `{name}`{hint}", "unknown-call")
-
-    def malformed(self, site: _Site, reason: str) -> None:
-        self.verbatim(site, reason, "malformed-call")
 
     def malformed_relation(self, site: _Site, reason: str) -> None:
         self.verbatim(site, reason, "malformed-relation")
@@ -405,30 +393,28 @@ class _Reader:
         self.diagnostics.append(severity(self.file, site.line, code, message))
 
 
-# -- pieces ---------------------------------------------------------------------------------
+# -- pieces: spans of lines and their parse ---------------------------------------------------
 
 
 def _tree_pieces(lines: list[str], parsed: pyrepair.Parsed) -> list[_Piece]:
-    """Top-level statements of a tree that parsed whole (overlapping ones merged into one
-    piece), with the comment lines between them as pieces of their own."""
+    """Top-level statements of a tree that parsed whole (statements sharing a line merged
+    into one piece), with the comment lines between them as pieces of their own."""
     assert parsed.tree is not None
-    groups: list[list] = []
+    groups: list[tuple[int, int, list[ast.stmt]]] = []
     for node in parsed.tree.body:
         decorators = getattr(node, "decorator_list", [])
         first = min([node.lineno, *(d.lineno for d in decorators)]) - 1
         last = (node.end_lineno or node.lineno) - 1
         if groups and first <= groups[-1][1]:
-            groups[-1][1] = max(groups[-1][1], last)
-            groups[-1][2].append(node)
+            groups[-1] = (groups[-1][0], max(groups[-1][1], last), [*groups[-1][2], node])
         else:
-            groups.append([first, last, [node]])
+            groups.append((first, last, [node]))
     pieces, covered, source = [], 0, parsed.source.split("\n")
     for first, last, nodes in groups:
         pieces.extend(_gap_pieces(lines, covered, first))
         pieces.append(_Piece(first, last, parsed, tuple(nodes), source))
         covered = last + 1
-    pieces.extend(_gap_pieces(lines, covered, len(lines)))
-    return pieces
+    return pieces + _gap_pieces(lines, covered, len(lines))
 
 
 def _gap_pieces(lines: list[str], start: int, stop: int) -> list[_Piece]:
@@ -461,14 +447,11 @@ def _string_body(lines: list[str]) -> list[str] | None:
     if opening is None:
         return None
     delimiter = opening.group(1)
-    body = [*lines]
-    body[0] = lines[0][opening.end() :]
+    body = [lines[0][opening.end() :], *lines[1:]]
     if not body[-1].rstrip().endswith(delimiter):
         return None
     body[-1] = body[-1].rstrip()[: -len(delimiter)]
-    if any(delimiter in line for line in body):
-        return None
-    return body
+    return None if any(delimiter in line for line in body) else body
 
 
 # -- AST reading (no recursion: every walk is a loop over one level) -----------------------
@@ -488,7 +471,7 @@ def _is_cclass_typo(name: str) -> bool:
 
 def _is_coding(call: ast.Call) -> bool:
     """A call that looks like coding: an `add_…` function or a near-miss of a known one."""
-    _, name = _callee(call)
+    name = _callee(call)[1]
     return name.startswith("add_") or bool(difflib.get_close_matches(name, KNOWN_FUNCTIONS, 1, 0.8))
 
 
@@ -503,17 +486,23 @@ def _keywords(call: ast.Call) -> dict[str, ast.expr]:
     return {keyword.arg: keyword.value for keyword in call.keywords if keyword.arg}
 
 
-def _argument(args: list[ast.expr], index: int, keywords: dict[str, ast.expr],
-              *names: str) -> ast.expr | None:
+def _argument(
+    args: list[ast.expr], index: int, keywords: dict[str, ast.expr], *names: str
+) -> ast.expr | None:
+    """Positional argument `index`, else the first keyword argument found among `names`."""
     if index < len(args) and not isinstance(args[index], ast.Starred):
         return args[index]
     return next((keywords[name] for name in names if name in keywords), None)
 
 
-def _role_and_stereotype(keywords: dict[str, ast.expr], source: list[str]) -> tuple[str | None, str | None]:
+def _role_and_stereotype(
+    keywords: dict[str, ast.expr], source: list[str]
+) -> tuple[str | None, str | None]:
     role, stereotype = keywords.get("role_name"), keywords.get("stereotype_instances")
-    role_text = None if role is None else _string(role) or _text(role, source)
-    return role_text, None if stereotype is None else _name_or_text(stereotype, source)
+    return (
+        None if role is None else _string_or_text(role, source),
+        None if stereotype is None else _name_or_text(stereotype, source),
+    )
 
 
 def _names(nodes: list[ast.expr]) -> tuple[str, ...] | None:
@@ -523,7 +512,7 @@ def _names(nodes: list[ast.expr]) -> tuple[str, ...] | None:
 
 
 def _targets(node: ast.expr) -> tuple[str, ...] | None:
-    """`b` or `[b, c]` (or a tuple) as link targets."""
+    """`b`, `[b, c]` or `(b, c)` as names."""
     if isinstance(node, ast.Name):
         return (node.id,)
     if isinstance(node, ast.List | ast.Tuple):
@@ -536,7 +525,7 @@ def _name_list(node: ast.expr) -> tuple[tuple[str, ...], tuple[str, ...]] | None
     names: list[str] = []
     includes: list[str] = []
     for part in _summands(node):
-        if isinstance(part, ast.List | ast.Tuple) and (not part.elts or _names(part.elts)):
+        if isinstance(part, ast.List) and (not part.elts or _names(part.elts)):
             names.extend(_names(part.elts) or ())
         elif isinstance(part, ast.Name):
             includes.append(part.id)
@@ -568,11 +557,10 @@ def _string(node: ast.expr | None) -> str | None:
 
 
 def _values(mapping: ast.Dict, source: list[str]) -> tuple[tuple[str, object], ...]:
-    pairs = []
-    for key, value in zip(mapping.keys, mapping.values, strict=True):
-        name = _string(key) if key is not None else None
-        pairs.append((name if name is not None else _text(key, source), _literal(value, source)))
-    return tuple(pairs)
+    return tuple(
+        (_string_or_text(key, source), _literal(value, source))
+        for key, value in zip(mapping.keys, mapping.values, strict=True)
+    )
 
 
 def _literal(node: ast.expr, source: list[str]) -> object:
@@ -586,17 +574,27 @@ def _literal(node: ast.expr, source: list[str]) -> object:
         return _text(node, source)
 
 
+def _string_or_text(node: ast.expr | None, source: list[str]) -> str:
+    folded = _string(node)
+    return folded if folded is not None else _text(node, source)
+
+
 def _name_or_text(node: ast.expr, source: list[str]) -> str:
     return node.id if isinstance(node, ast.Name) else _text(node, source)
 
 
 def _text(node: ast.expr | None, source: list[str]) -> str:
-    """The source text of `node` as written (AST columns are UTF-8 byte offsets)."""
+    """The source text of `node` as written (AST columns are UTF-8 byte offsets); `**` for
+    the missing key of a `**spread` dict entry."""
     if node is None or node.end_lineno is None or node.end_col_offset is None:
         return "**"
     first, last = node.lineno - 1, node.end_lineno - 1
     if first == last:
-        return source[first].encode()[node.col_offset : node.end_col_offset].decode(errors="replace")
-    head = source[first].encode()[node.col_offset :].decode(errors="replace")
-    tail = source[last].encode()[: node.end_col_offset].decode(errors="replace")
+        return _cut(source[first], node.col_offset, node.end_col_offset)
+    head = _cut(source[first], node.col_offset, None)
+    tail = _cut(source[last], 0, node.end_col_offset)
     return "\n".join([head, *source[first + 1 : last], tail])
+
+
+def _cut(line: str, start: int, end: int | None) -> str:
+    return line.encode()[start:end].decode(errors="replace")

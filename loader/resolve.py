@@ -303,20 +303,23 @@ def _claims(
         if isinstance(statement, CodeListEntry) and source_id:
             yield ClaimRef(source_id, canonical(statement.name, aliases), statement.line, statement)
         elif isinstance(statement, LinkStatement) and statement.role_name == CONTAINED_CODE:
+            foreign: dict[str, list[str]] = {}
             for claimant, target in statement.pairs:
-                if claimant == source_id or (claimant == "s" and source_id):
+                if claimant == source_id:
                     yield ClaimRef(source_id, canonical(target, aliases), statement.line, statement)
                 else:
-                    diagnostics.append(
-                        warning(
-                            doc.name,
-                            statement.line,
-                            "foreign-claim",
-                            f"add_links credits {target} to {claimant}, but this trace is "
-                            f"{source_id or 'unnumbered'}; not counted as a claim "
-                            "(template residue?)",
-                        )
+                    foreign.setdefault(claimant, []).append(target)
+            for claimant, targets in foreign.items():
+                diagnostics.append(
+                    warning(
+                        doc.name,
+                        statement.line,
+                        "foreign-claim",
+                        f"add_links credits {len(targets)} codes ({', '.join(targets[:3])}"
+                        f"{', ...' if len(targets) > 3 else ''}) to {claimant}, but this trace is "
+                        f"{source_id or 'unnumbered'}; not counted as claims (template residue?)",
                     )
+                )
 
 
 def _check_identity(record: TraceRecord, diagnostics: list[Diagnostic]) -> None:

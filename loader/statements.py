@@ -56,12 +56,14 @@ class LinkStatement(Statement):
     """`add_links({a: [b, c]}, role_name=..., stereotype_instances=...)` or
     `a.add_links(b, ...)` (optionally `[0]`-indexed and assigned to `variable`).
 
-    `pairs` are (from, to) identifier pairs; `stereotype` is the stereotype name as written."""
+    `pairs` are (from, to) identifier pairs; `stereotype` is the stereotype name as written;
+    `how` is the tagged value of `add_stereotyped_link_with_how_tagged_value(a, b, s, "how")`."""
 
     pairs: tuple[tuple[str, str], ...]
     role_name: str | None
     stereotype: str | None
     variable: str | None = None
+    how: str | None = None
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,16 @@ base_option = click.option(
     "--base", default=DEFAULT_BASE, show_default=True, help="Base IRI of the study's data nodes."
 )
 verbose_option = click.option("-v", "--verbose", is_flag=True, help="Also show info diagnostics.")
+model_option = click.option(
+    "--model",
+    "model_paths",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Consolidated model file or folder (default: a model/ folder inside or beside the traces).",
+)
+no_model_option = click.option(
+    "--no-model", is_flag=True, help="Load the traces alone, even when a model/ folder is beside them."
+)
 output_option = click.option(
     "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE instead of standard output."
 )
@@ -65,11 +75,21 @@ def _progress() -> Iterator[Callable[[int, int, str], None] | None]:
         yield update
 
 
-def load_inputs(paths: tuple[Path, ...]) -> LoadedStudy:
+def study_options(command: Callable[..., None]) -> Callable[..., None]:
+    """The inputs every study command takes: paths, --model, --no-model, --base, -v."""
+    for option in (verbose_option, base_option, no_model_option, model_option, paths_argument):
+        command = option(command)
+    return command
+
+
+def load_inputs(
+    paths: tuple[Path, ...], model_paths: tuple[Path, ...] = (), no_model: bool = False
+) -> LoadedStudy:
     """Load the study named on the command line, mapping library errors to exit code 2."""
+    models: list[Path] | None = [] if no_model else (list(model_paths) or None)
     try:
         with _progress() as progress:
-            return load_study(list(paths) or [DEFAULT_INPUT], progress=progress)
+            return load_study(list(paths) or [DEFAULT_INPUT], models, progress=progress)
     except QualgraphError as exc:
         raise CommandError(str(exc)) from exc
 

@@ -14,27 +14,23 @@ from ..export import FORMATS, serialize
 from ..resources import ontology_graph
 from ..summary import summarize
 from .common import (
-    base_option,
     exit_status,
     load_inputs,
     output_option,
-    paths_argument,
     report_diagnostics,
-    verbose_option,
+    study_options,
     write_output,
 )
 
 
 @click.command()
-@paths_argument
-@base_option
-@verbose_option
-def load(paths: tuple[Path, ...], base: str, verbose: bool) -> None:
+@study_options
+def load(paths: tuple[Path, ...], model_paths: tuple[Path, ...], no_model: bool, base: str, verbose: bool) -> None:
     """Load a study and summarise what it holds; diagnostics go to standard error.
 
     Example: qualgraph load traces/
     """
-    loaded = load_inputs(paths)
+    loaded = load_inputs(paths, model_paths, no_model)
     graph = emit(loaded.study, base)
     summary = summarize(loaded.study, loaded.diagnostics, triples=len(graph))
     table = Table(title="qualgraph study", show_header=False)
@@ -46,22 +42,27 @@ def load(paths: tuple[Path, ...], base: str, verbose: bool) -> None:
 
 
 @click.command()
-@paths_argument
-@base_option
-@verbose_option
+@study_options
 @output_option
 @click.option(
     "-f", "--format", "fmt", type=click.Choice(list(FORMATS)), default="turtle", show_default=True
 )
 @click.option("--with-ontology", is_flag=True, help="Include the qualgraph ontology in the output.")
 def export(
-    paths: tuple[Path, ...], base: str, verbose: bool, output: Path | None, fmt: str, with_ontology: bool
+    paths: tuple[Path, ...],
+    model_paths: tuple[Path, ...],
+    no_model: bool,
+    base: str,
+    verbose: bool,
+    output: Path | None,
+    fmt: str,
+    with_ontology: bool,
 ) -> None:
     """Export the study graph as RDF (sorted, so the same study gives the same bytes).
 
     Example: qualgraph export traces/ -f turtle -o study.ttl
     """
-    loaded = load_inputs(paths)
+    loaded = load_inputs(paths, model_paths, no_model)
     graph = emit(loaded.study, base)
     if with_ontology:
         graph += ontology_graph()
