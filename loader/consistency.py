@@ -7,12 +7,11 @@ line a researcher would edit.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 
 from .diagnostics import Diagnostic, info, warning
 from .model import Model
-from .resolve import Study, statement_codes
+from .resolve import Study, closest, statement_codes, undefined_name
 
 
 def compare(study: Study, model: Model) -> Iterator[Diagnostic]:
@@ -87,6 +86,4 @@ def _claimed_names(study: Study, model: Model) -> Iterator[Diagnostic]:
             for name in statement_codes(statement):
                 if name in known:
                     continue
-                close = difflib.get_close_matches(name, defined, n=1, cutoff=0.8)
-                hint = f"; did you mean {close[0]}?" if close else ""
-                yield warning(model_file.name, statement.line, "undefined-name", f"{name} is used but never defined{hint}")
+                yield undefined_name(model_file.name, statement.line, name, closest(name, defined))

@@ -417,20 +417,30 @@ def _check_header_values(doc: TraceDocument, block: ClassDefinition, diagnostics
             )
 
 
+def closest(name: str, defined: Sequence[str]) -> str | None:
+    """The defined name a misspelt `name` most likely means (difflib ratio at least 0.8)."""
+    close = difflib.get_close_matches(name, defined, n=1, cutoff=0.8)
+    return close[0] if close else None
+
+
+def undefined_name(file: str, line: int, name: str, hint: str | None) -> Diagnostic:
+    message = f"{name} is used but never defined with CClass"
+    message += f"; did you mean {hint}?" if hint else "; define it or fix the name"
+    return warning(file, line, "undefined-name", message)
+
+
 def _check_references(
     traces: Sequence[ResolvedTrace], codebook: Mapping[str, CodeEntry], diagnostics: list[Diagnostic]
 ) -> None:
-    defined = sorted(codebook)
+    defined = sorted(name for name, entry in codebook.items() if entry.defined)
     suggestions: dict[str, str | None] = {}
     for trace in traces:
         for resolved in trace.segments:
             for mention in resolved.mentions:
-                if mention.code in codebook:
+                if mention.code in codebook and codebook[mention.code].defined:
                     continue
                 if mention.code not in suggestions:
-                    close = difflib.get_close_matches(mention.code, defined, n=1, cutoff=0.8)
-                    suggestions[mention.code] = close[0] if close else None
-                hint = suggestions[mention.code]
-                message = f"{mention.code} is used but never defined with CClass"
-                message += f"; did you mean {hint}?" if hint else "; define it or fix the name"
-                diagnostics.append(warning(trace.document.name, mention.line, "undefined-name", message))
+                    suggestions[mention.code] = closest(mention.code, defined)
+                diagnostics.append(
+                    undefined_name(trace.document.name, mention.line, mention.code, suggestions[mention.code])
+                )
