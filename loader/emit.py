@@ -244,6 +244,10 @@ class _Emitter:
                 suffix = statement.line if per_line[statement.line] == 1 else f"{statement.line}-{per_line[statement.line]}"
                 node = nodes[key] = self.iris.part(document, "statement", suffix)
                 self.statement_node(document, container, node, statement)
+            elif isinstance(statement, Verbatim):
+                # part of a call could not be read (a malformed pair): say so on the shared node
+                self.add(node, RDF.type, QG.UninterpretedStatement)
+                self.add(node, QG.reason, Literal(statement.reason))
             self.statement_iris[id(statement)] = node
             self.meaning(document, node, statement)
 
@@ -266,7 +270,7 @@ class _Emitter:
         match statement:
             case ClassDefinition(metaclass=metaclass) if metaclass in NOT_CODES:
                 return
-            case ClassDefinition(variable=variable):
+            case ClassDefinition(variable=variable) if variable:
                 self.add(self.code(variable), QG.definedBy, node)
             case OptionLink(decision=decision, option=option, name=name):
                 link = self.link(document, node, statement, QG.OptionLink, "option")

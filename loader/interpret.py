@@ -129,7 +129,9 @@ class _Reader:
         for node in piece.nodes:
             self.statement(node, site, piece.source, len(piece.nodes))
         added = self.statements[before:]
-        if site.origin == "code-string" and any(type(s) is not CodeListEntry for s in added):
+        if site.origin == "code-string" and any(
+            not isinstance(s, CodeListEntry | Verbatim) for s in added
+        ):
             self.note(info, site, "code-in-string", "python written inside a code string")
 
     # -- statements ------------------------------------------------------------------------
@@ -179,7 +181,7 @@ class _Reader:
         value = _unindexed(value)
         if isinstance(value, ast.Call):
             self.call(value, site, source, None)
-        elif names := _targets(value):  # `name`, or `a, b` / `name,` (a tuple)
+        elif names := _targets(value):  # `name`, `name,`, `a, b` or `[a, b]`
             for name in names:
                 self.bare_name(name, site)
         elif isinstance(value, ast.Constant) and isinstance(value.value, str):
@@ -317,13 +319,14 @@ class _Reader:
         self.add(LinkStatement(**site.fields(), pairs=pairs, role_name=role,
                                stereotype=stereotype, variable=variable))
 
-    def how_link(
-        self, call: ast.Call, site: _Site, source: list[str], variable: str | None
-    ) -> None:
+    def how_link(self, call: ast.Call, site: _Site, source: list[str], variable: str | None
+                 ) -> None:
         """`add_stereotyped_link_with_how_tagged_value(a, b, stereotype, "how")`."""
         args, keywords = call.args, _keywords(call)
-        start, end = _argument(args, 0, keywords, "source"), _argument(args, 1, keywords, "target")
-        stereotype, how = _argument(args, 2, keywords, "stereotype"), _argument(args, 3, keywords, "how")
+        start, end, stereotype, how = (
+            _argument(args, index, keywords, name)
+            for index, name in enumerate(("source", "target", "stereotype", "how"))
+        )
         if not (isinstance(start, ast.Name) and isinstance(end, ast.Name)):
             self.verbatim(site, f"{HOW_LINK} needs two names", "malformed-call")
             return
@@ -400,17 +403,18 @@ def _tree_pieces(lines: list[str], parsed: pyrepair.Parsed) -> list[_Piece]:
     """Top-level statements of a tree that parsed whole (statements sharing a line merged
     into one piece), with the comment lines between them as pieces of their own."""
     assert parsed.tree is not None
-    groups: list[tuple[int, int, list[ast.stmt]]] = []
+    groups: list[tuple[list[int], list[ast.stmt]]] = []  # ([first, last], nodes)
     for node in parsed.tree.body:
         decorators = getattr(node, "decorator_list", [])
         first = min([node.lineno, *(d.lineno for d in decorators)]) - 1
         last = (node.end_lineno or node.lineno) - 1
-        if groups and first <= groups[-1][1]:
-            groups[-1] = (groups[-1][0], max(groups[-1][1], last), [*groups[-1][2], node])
+        if groups and first <= groups[-1][0][1]:
+            groups[-1][0][1] = max(groups[-1][0][1], last)
+            groups[-1][1].append(node)
         else:
-            groups.append((first, last, [node]))
+            groups.append(([first, last], [node]))
     pieces, covered, source = [], 0, parsed.source.split("\n")
-    for first, last, nodes in groups:
+    for (first, last), nodes in groups:
         pieces.extend(_gap_pieces(lines, covered, first))
         pieces.append(_Piece(first, last, parsed, tuple(nodes), source))
         covered = last + 1
@@ -419,7 +423,7 @@ def _tree_pieces(lines: list[str], parsed: pyrepair.Parsed) -> list[_Piece]:
 
 def _gap_pieces(lines: list[str], start: int, stop: int) -> list[_Piece]:
     """Non-blank lines outside every statement of a parsed tree: comments."""
-    return [_span_piece(lines, index, index) for index in range(start, stop) if lines[index].strip()]
+    return [_span_piece(lines, at, at) for at in range(start, stop) if lines[at].strip()]
 
 
 def _span_pieces(lines: list[str]) -> list[_Piece]:
@@ -564,14 +568,17 @@ def _values(mapping: ast.Dict, source: list[str]) -> tuple[tuple[str, object], .
 
 
 def _literal(node: ast.expr, source: list[str]) -> object:
-    """The python value of a literal node, else its text; evaluates nothing but literals."""
+    """The value of a scalar literal (str, number, bool, None), else the text as written, so
+    statements stay hashable; evaluates nothing but literals."""
     folded = _string(node)
     if folded is not None:
         return folded
-    try:
-        return ast.literal_eval(node)
-    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
-        return _text(node, source)
+    if isinstance(node, ast.Constant | ast.UnaryOp):
+        try:
+            return ast.literal_eval(node)
+        except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+            pass
+    return _text(node, source)
 
 
 def _string_or_text(node: ast.expr | None, source: list[str]) -> str:

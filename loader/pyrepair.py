@@ -4,9 +4,10 @@ researchers meant without ever running it.
 Axial blocks are often not valid python (indented bodies, a missing `}` or comma, a string
 broken across lines). `parse_whole` tries the block as written and dedented; when that fails,
 `split` cuts the lines into candidate statements by bracket depth, open strings and `\\`
-continuations, and `parse_span` parses each one, repairing it if needed. Every repair keeps
-the line count, so AST and error positions stay valid. All scanning is linear and
-iterative: huge or deeply nested input is kept verbatim, never recursed into.
+continuations, and `parse_span` parses each one, repairing it if needed. Repairs edit within
+lines (closers still missing at the end go on an added last line), so the statement's lines
+keep their numbers. Scanning is linear and iterative: huge or deeply nested input is kept
+verbatim, never recursed into.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ _NEW_STATEMENT = re.compile(
     """,
     re.VERBOSE,
 )
-_NEW_ASSIGNMENT = re.compile(r"\s*[^\W\d]\w*\s*=\s*[^\W\d][\w.]*\s*\(")  # x = f(
+_NEW_ASSIGNMENT = re.compile(r"\s*[^\W\d]\w*\s*=(?!=)")  # x = …, at the statement's indent
 _COMMA_HINT = "Perhaps you forgot a comma?"
 
 

@@ -201,7 +201,7 @@ def _codebook(
     for record in records:
         file = record.document.name
         for _, statement in _axial_statements(record):
-            if isinstance(statement, ClassDefinition) and statement.metaclass not in NOT_CODES:
+            if isinstance(statement, ClassDefinition) and statement.metaclass not in NOT_CODES and statement.variable:
                 _define(codebook, file, statement, diagnostics)
             elif isinstance(statement, Alias):
                 aliases[statement.variable] = statement.target
@@ -250,7 +250,7 @@ def canonical(name: str, aliases: Mapping[str, str]) -> str:
 def statement_codes(statement: Statement) -> tuple[str, ...]:
     """The identifiers a statement uses as codes, as written."""
     match statement:
-        case ClassDefinition(metaclass=metaclass, variable=variable) if metaclass not in NOT_CODES:
+        case ClassDefinition(metaclass=metaclass, variable=variable) if metaclass not in NOT_CODES and variable:
             return (variable,)
         case OptionLink(decision=decision, option=option):
             return (decision, option)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from pathlib import Path
 
 import pytest
 from rdflib.namespace import PROV, RDF
 
 from loader.namespaces import QG
+from loader.statements import Verbatim
 from loader.summary import summarize
 
 from .graphs import load_graph
@@ -19,6 +21,12 @@ STRUCTURAL = re.compile(
     re.IGNORECASE,
 )
 TEXT_NODES = (QG.Quote, QG.Figure, QG.CodingLine, QG.Statement, QG.Note)
+
+
+def verbatim_statements(study):
+    for trace in study.traces:
+        for block_statements in trace.record.blocks.values():
+            yield from (s for s in block_statements.statements if isinstance(s, Verbatim))
 
 
 @pytest.fixture(scope="module")
@@ -40,9 +48,10 @@ def test_every_non_blank_coding_line_is_held_by_a_text_node(real):
     covered: dict[str, set[int]] = defaultdict(set)
     for kind in TEXT_NODES:
         for node in graph.subjects(RDF.type, kind):
-            document = next(
-                d for d in graph.objects(node, PROV.wasDerivedFrom) if (d, RDF.type, QG.TraceDocument) in graph
-            )
+            documents = [d for d in graph.objects(node, PROV.wasDerivedFrom) if (d, RDF.type, QG.TraceDocument) in graph]
+            if not documents:
+                continue  # a statement of a consolidated model file
+            document = documents[0]
             start, end = int(graph.value(node, QG.startLine)), int(graph.value(node, QG.endLine))
             covered[str(graph.value(document, QG.filePath))].update(range(start, end + 1))
     missing = []
@@ -63,6 +72,12 @@ def test_python_statements_are_interpreted_or_verbatim(real):
     statements = set(graph.subjects(RDF.type, QG.Statement))
     verbatim = set(graph.subjects(RDF.type, QG.UninterpretedStatement))
     assert verbatim <= statements
-    assert summary.verbatim == 9
-    assert len(verbatim) == 9
+    # 9 statements python cannot read even after repair (TRACE-FORMAT §6), 2 malformed force
+    # pairs, 1 unknown call, 1 dict body without its call, 2 unreadable lines in code strings.
+    assert summary.verbatim == 15
+    spans = {(s.line, s.end_line, s.text) for s in verbatim_statements(loaded.study)}
+    assert len(verbatim) == len(spans) == 14  # the two malformed pairs share one call
+    lost = {(Path(d.file).name, d.line) for d in loaded.diagnostics if d.code == "uninterpretable"}
+    assert {("s_1.md", 173), ("s_4.md", 278), ("s_5.md", 68), ("s_8.md", 115), ("s_8.md", 141),
+            ("s_41.md", 125), ("p_4.md", 447), ("p_4.md", 448), ("p_6.md", 480)} <= lost
     assert summary.interpreted > 1000

@@ -8,6 +8,7 @@ from __future__ import annotations
 import click
 
 from .graph import export, load
+from .query import query, stats
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -19,5 +20,5 @@ def main() -> None:
     """
 
 
-for command in (load, export):
+for command in (load, export, query, stats):
     main.add_command(command)
