@@ -21,19 +21,21 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from benchmarks.synthetic import ROOT, make_study
 from loader.emit import emit
-from loader.query import check, find_query, named_queries, run
+from loader.query import check, named_queries, run
 from loader.store import to_ox
 from loader.study import load_study
 
 CORPUS = ROOT.parent / "shared" / "corpus" / "data-as-a-product"
 PARAMETERS = {"evidence": {"code": "end_to_end"}}
 CHUNK = 500
+LINE = "{:<18} {:>7} {:>13} {:>14} {:>6} {:>9}"
 
 
 def build_store(paths: list[Path]) -> tuple[ox.Store, int]:
@@ -42,7 +44,10 @@ def build_store(paths: list[Path]) -> tuple[ox.Store, int]:
     parts = (
         [study]  # the model's emission depends on every trace: emit it whole
         if study.model is not None
-        else [replace(study, traces=study.traces[i : i + CHUNK]) for i in range(0, len(study.traces), CHUNK)]
+        else [
+            replace(study, traces=study.traces[i : i + CHUNK])
+            for i in range(0, len(study.traces), CHUNK)
+        ]
     )
     store = ox.Store()
     for part in parts:
@@ -69,21 +74,25 @@ def direct(store: ox.Store, text: str, values: dict[str, str]) -> list[tuple[obj
 def measure(label: str, paths: list[Path], repeat: int) -> None:
     start = time.perf_counter()
     store, traces = build_store(paths)
-    print(f"\n{label}: {traces} traces, {len(store)} triples, built in {time.perf_counter() - start:.1f}s")
-    print(f"{'query':<18} {'rows':>7} {'qualgraph ms':>13} {'pyoxigraph ms':>14} {'ratio':>6} {'parse ms':>9}")
+    built = time.perf_counter() - start
+    print(f"\n{label}: {traces} traces, {len(store)} triples, built in {built:.1f}s")
+    print(LINE.format("query", "rows", "qualgraph ms", "pyoxigraph ms", "ratio", "parse ms"))
     for name, query in named_queries().items():
         values = PARAMETERS.get(name, {})
         check.cache_clear()
-        parse = best(lambda: check(query.text), 1)
+        parse = best(partial(check, query.text), 1)
         rows = run(store, query, values)  # warm-up; also checks both paths agree on the row count
         assert len(rows.rows) == len(direct(store, query.text, values)), name
-        ours = best(lambda: run(store, find_query(name), values), repeat)
-        theirs = best(lambda: direct(store, query.text, values), repeat)
-        print(f"{name:<18} {len(rows.rows):>7} {ours:>13.1f} {theirs:>14.1f} {ours / theirs:>6.2f} {parse:>9.1f}")
+        ours = best(partial(run, store, query, values), repeat)
+        theirs = best(partial(direct, store, query.text, values), repeat)
+        numbers = (f"{ours:.1f}", f"{theirs:.1f}", f"{ours / theirs:.2f}", f"{parse:.1f}")
+        print(LINE.format(name, len(rows.rows), *numbers))
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sizes", type=int, nargs="*", default=[10000])
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()

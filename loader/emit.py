@@ -1,4 +1,7 @@
-"""Emit a resolved Study as an rdflib Graph in ontology terms: the only module that writes triples.
+"""Emit a resolved Study as RDF triples in ontology terms: the only module that writes triples.
+
+`emit_triples` returns plain (s, p, o) tuples of rdflib terms, which the fast paths (Oxigraph
+store, serialisation) consume directly; `emit` wraps them in an rdflib Graph for the API.
 
 Every node derived from a trace points to its document (prov:wasDerivedFrom) and its lines
 (qg:startLine, qg:endLine), so a validation result or a query row can always be traced back.
@@ -7,8 +10,10 @@ Every node derived from a trace points to its document (prov:wasDerivedFrom) and
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from . import vocabulary as vocab
@@ -28,12 +33,22 @@ from .statements import (
 )
 
 
+Triple = tuple[Node, Node, Node]
+TYPE, DERIVED_FROM, START_LINE, END_LINE = RDF.type, PROV.wasDerivedFrom, QG.startLine, QG.endLine
+
+
+@lru_cache(maxsize=100_000)
+def integer(value: int) -> Literal:
+    """xsd:integer literals, made once each: line numbers repeat across a study."""
+    return Literal(value, datatype=XSD.integer)
+
+
 class _Emitter:
     def __init__(self, study: Study, iris: Iris) -> None:
         self.study = study
         self.iris = iris
-        self.graph = Graph()
-        bind_prefixes(self.graph, iris.base)
+        self.triples: dict[Triple, None] = {}  # insertion-ordered set
+        self.claimed: set[URIRef] = set()
         self.codes: set[str] = set()
         self.statement_iris: dict[int, URIRef] = {}
 
@@ -42,12 +57,13 @@ class _Emitter:
             return
         if not isinstance(o, URIRef | BNode | Literal):
             o = Literal(o)
-        self.graph.add((s, p, o))
+        self.triples[(s, p, o)] = None
 
     def provenance(self, node: URIRef, document: URIRef, start: int, end: int) -> None:
-        self.add(node, PROV.wasDerivedFrom, document)
-        self.add(node, QG.startLine, Literal(start, datatype=XSD.integer))
-        self.add(node, QG.endLine, Literal(end, datatype=XSD.integer))
+        triples = self.triples
+        triples[(node, DERIVED_FROM, document)] = None
+        triples[(node, START_LINE, integer(start))] = None
+        triples[(node, END_LINE, integer(end))] = None
 
     # -- codes ---------------------------------------------------------------------------
     def code(self, identifier: str) -> URIRef:
@@ -86,8 +102,8 @@ class _Emitter:
         self.add(node, RDF.type, QG.TraceDocument)
         self.add(node, DCTERMS.identifier, Literal(doc.name))
         self.add(node, QG.filePath, Literal(doc.name))
-        self.add(node, QG.lineCount, Literal(doc.line_count, datatype=XSD.integer))
-        self.add(node, QG.position, Literal(trace.position, datatype=XSD.integer))
+        self.add(node, QG.lineCount, integer(doc.line_count))
+        self.add(node, QG.position, integer(trace.position))
         if doc.is_template:
             self.add(node, QG.isTemplate, Literal(True))
         source = self.source(trace, node)
@@ -154,7 +170,7 @@ class _Emitter:
         self.add(node, RDF.type, QG.Segment)
         self.add(node, QG.inDocument, document)
         self.add(document, QG.hasSegment, node)
-        self.add(node, QG.position, Literal(segment.index, datatype=XSD.integer))
+        self.add(node, QG.position, integer(segment.index))
         self.provenance(node, document, segment.span.start, segment.span.end)
         quotes = []
         for position, item in enumerate(segment.items, start=1):
@@ -186,7 +202,7 @@ class _Emitter:
                 self.add(node, QG.quoteOf, source)
             quotes = [(node, item.text)] if item.text.strip() else []
         self.add(node, QG.inSegment, segment)
-        self.add(node, QG.position, Literal(position, datatype=XSD.integer))
+        self.add(node, QG.position, integer(position))
         self.provenance(node, document, start, item.span.end)
         return quotes
 
@@ -194,7 +210,7 @@ class _Emitter:
         node = self.iris.part(document, "memo", memo.span.start)
         self.add(node, RDF.type, QG.Memo)
         self.add(node, QG.inSegment, segment)
-        self.add(node, QG.position, Literal(position, datatype=XSD.integer))
+        self.add(node, QG.position, integer(position))
         self.add(node, QG.text, Literal("\n".join(line.text for line in memo.lines)))
         self.provenance(node, document, memo.span.start, memo.span.end)
         for line in memo.lines:
@@ -215,7 +231,7 @@ class _Emitter:
         node = self.iris.part(document, "axial", axial.span.start)
         self.add(node, RDF.type, QG.AxialTrace)
         self.add(node, QG.inSegment, segment)
-        self.add(node, QG.position, Literal(position, datatype=XSD.integer))
+        self.add(node, QG.position, integer(position))
         self.provenance(node, document, axial.span.start, axial.span.end)
         for line, text in axial.notes:
             self.note(document, node, line, text)
@@ -332,14 +348,19 @@ class _Emitter:
             self.add(target, OA.hasSelector, selector)
             self.add(selector, RDF.type, OA.TextQuoteSelector)
             self.add(selector, OA.exact, Literal(text))
-            for code, line in first_line.items():
+            codes = [(code, self.code(code), line) for code, line in first_line.items()]
+            triples = self.triples
+            for code, body, line in codes:
                 node = self.iris.part(quote, "grounding", code)
-                self.add(node, RDF.type, QG.Grounding)
-                self.add(node, RDF.type, OA.Annotation)
-                self.add(node, OA.motivatedBy, OA.classifying)
-                self.add(node, OA.hasBody, self.code(code))
-                self.add(node, OA.hasTarget, target)
-                self.add(node, QG.groundedIn, quote)
+                for triple in (
+                    (node, TYPE, QG.Grounding),
+                    (node, TYPE, OA.Annotation),
+                    (node, OA.motivatedBy, OA.classifying),
+                    (node, OA.hasBody, body),
+                    (node, OA.hasTarget, target),
+                    (node, QG.groundedIn, quote),
+                ):
+                    triples[triple] = None
                 self.provenance(node, document, line, line)
 
     def claim(self, document: URIRef, source_id: str, code: str, statement: Statement) -> None:
@@ -350,7 +371,8 @@ class _Emitter:
         self.add(node, QG.claimedCode, self.code(code))
         self.add(source, QG.claimsCode, self.code(code))
         self.add(node, PROV.wasDerivedFrom, self.statement_iris[id(statement)])
-        if (node, QG.startLine, None) not in self.graph:
+        if node not in self.claimed:
+            self.claimed.add(node)
             self.provenance(node, document, statement.line, statement.end_line)
 
 
@@ -362,8 +384,8 @@ class _Emitter:
             self.add(node, RDF.type, QG.ModelFile)
             self.add(node, DCTERMS.identifier, Literal(model_file.name))
             self.add(node, QG.filePath, Literal(model_file.name))
-            self.add(node, QG.lineCount, Literal(model_file.line_count, datatype=XSD.integer))
-            self.add(node, QG.position, Literal(position, datatype=XSD.integer))
+            self.add(node, QG.lineCount, integer(model_file.line_count))
+            self.add(node, QG.position, integer(position))
             self.statements(node, node, model_file.interpretation.statements)
             for source_id, (file, definition) in model.sources.items():
                 if file == model_file.name and source_id not in traced:
@@ -387,12 +409,20 @@ def _as_flag(value: object) -> str:
     return {True: "yes", False: "no"}.get(value, str(value)) if isinstance(value, bool) else str(value)
 
 
-def emit(study: Study, base: str | None = None) -> Graph:
-    """Build the study graph (not serialised: see `export`)."""
+def emit_triples(study: Study, base: str | None = None) -> list[Triple]:
+    """Every triple of the study graph, each once, in emission order."""
     emitter = _Emitter(study, Iris(base) if base else Iris())
     for trace in study.traces:
         emitter.trace(trace)
     if study.model is not None:
         emitter.model(study.model, first_position=len(study.traces) + 1)
     emitter.codebook()
-    return emitter.graph
+    return list(emitter.triples)
+
+
+def emit(study: Study, base: str | None = None) -> Graph:
+    """The study as an rdflib Graph with the vocabulary prefixes bound (not serialised)."""
+    graph = Graph()
+    bind_prefixes(graph, Iris(base).base if base else Iris().base)
+    graph.addN((s, p, o, graph) for s, p, o in emit_triples(study, base))
+    return graph

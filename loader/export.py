@@ -1,54 +1,54 @@
-"""Serialise a graph deterministically: the same study gives byte-identical output.
+"""Serialise a study graph deterministically: the same study gives byte-identical output.
 
-Triples are copied into a fresh graph in sorted order first, so every serializer sees the same
-insertion order; Turtle and N-Triples are additionally sorted by rdflib / by line.
+Triples are put in canonical order (sorted by their N-Triples form) and written by Oxigraph's
+serialisers, which group a subject's triples and were measured ~150x faster than rdflib's Turtle
+writer on a real study (0.1 s against 19.5 s for 154k triples).
 """
 
 from __future__ import annotations
 
-from rdflib import Dataset, Graph, URIRef
+from collections.abc import Iterable
 
-from .namespaces import PREFIXES
+import pyoxigraph as ox
+from rdflib.term import Node
 
-FORMATS: dict[str, str] = {
-    "turtle": "turtle",
-    "ntriples": "nt",
-    "jsonld": "json-ld",
-    "rdfxml": "xml",
-    "trig": "trig",
+from .namespaces import PREFIXES, data_prefixes
+from .store import to_ox
+
+FORMATS: dict[str, ox.RdfFormat] = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+    "trig": ox.RdfFormat.TRIG,
 }
-"""Format names offered to the user → rdflib serializer names."""
+"""Format names offered to the user → Oxigraph formats."""
 
 SUFFIXES = {"turtle": ".ttl", "ntriples": ".nt", "jsonld": ".jsonld", "rdfxml": ".rdf", "trig": ".trig"}
 
 
-def canonical(graph: Graph) -> Graph:
-    """A copy of `graph` whose triples were added in sorted order, with the same prefixes."""
-    copy = Graph()
-    for prefix, namespace in graph.namespaces():
-        copy.bind(prefix, namespace, override=True, replace=True)
-    for triple in sorted(graph):
-        copy.add(triple)
-    return copy
+def canonical(triples: Iterable[tuple[Node, Node, Node]]) -> list[ox.Triple]:
+    """The triples as Oxigraph triples, each once, sorted by their N-Triples form."""
+    unique = {ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in triples}
+    return sorted(unique, key=str)
 
 
-def serialize(graph: Graph, fmt: str = "turtle", graph_name: str | None = None) -> str:
-    """Serialise `graph` in one of FORMATS; TriG puts it in the named graph `graph_name`."""
+def serialize(
+    triples: Iterable[tuple[Node, Node, Node]],
+    fmt: str = "turtle",
+    base: str | None = None,
+    graph_name: str | None = None,
+) -> str:
+    """Serialise `triples` (an rdflib Graph or triple list) in one of FORMATS.
+
+    `base` adds the study's data prefixes; TriG puts everything in the named graph `graph_name`."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    ordered = canonical(graph)
+    ordered: list[ox.Triple] | list[ox.Quad] = canonical(triples)
     if fmt == "trig":
-        dataset = Dataset()
-        for prefix, namespace in ordered.namespaces():
-            dataset.bind(prefix, namespace, replace=True)
-        named = dataset.graph(URIRef(graph_name or "urn:qualgraph:study"))
-        for triple in ordered:
-            named.add(triple)
-        return dataset.serialize(format="trig")
-    if fmt == "jsonld":
-        context = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
-        return ordered.serialize(format="json-ld", context=context, sort_keys=True, indent=1)
-    text = ordered.serialize(format=FORMATS[fmt])
-    if fmt == "ntriples":
-        return "".join(sorted(text.splitlines(keepends=True)))
-    return text
+        name = ox.NamedNode(graph_name or "urn:qualgraph:study")
+        ordered = [ox.Quad(t.subject, t.predicate, t.object, name) for t in ordered]
+    prefixes = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
+    if base:
+        prefixes |= data_prefixes(base)
+    return ox.serialize(ordered, format=FORMATS[fmt], prefixes=prefixes).decode("utf-8")

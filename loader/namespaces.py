@@ -6,13 +6,30 @@ anchored on what a researcher recognises: the source id, the trace file, the lin
 
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import quote
 
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
-QG = Namespace("https://w3id.org/qualgraph/ontology#")
-OA = Namespace("http://www.w3.org/ns/oa#")
+class _Vocabulary(Namespace):
+    """A Namespace that makes each term once: emitting a study asks for them ~10^5 times."""
+
+    @lru_cache(maxsize=None)  # noqa: B019 - namespaces live as long as the process
+    def term(self, name: str) -> URIRef:
+        return super().term(name)
+
+    def __getattr__(self, name: str) -> URIRef:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return self.term(name)
+
+    def __getitem__(self, key: str) -> URIRef:
+        return self.term(key)
+
+
+QG = _Vocabulary("https://w3id.org/qualgraph/ontology#")
+OA = _Vocabulary("http://www.w3.org/ns/oa#")
 DEFAULT_BASE = "https://w3id.org/qualgraph/study/"
 
 PREFIXES: dict[str, Namespace] = {
@@ -28,13 +45,21 @@ PREFIXES: dict[str, Namespace] = {
 }
 
 
+def data_prefixes(base: str) -> dict[str, str]:
+    """Prefixes for the study's own nodes, so Turtle reads `code:end_to_end`, `source:s25`."""
+    base = Iris(base).base
+    return {"study": base, "code": base + "code/", "source": base + "source/", "document": base + "document/"}
+
+
 def bind_prefixes(graph: Graph, base: str) -> None:
-    """Bind the vocabulary prefixes and `study:` for the data, so Turtle output reads well."""
+    """Bind the vocabulary and data prefixes on an rdflib graph."""
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace, replace=True)
-    graph.bind("study", Namespace(base), replace=True)
+    for prefix, namespace in data_prefixes(base).items():
+        graph.bind(prefix, Namespace(namespace), replace=True)
 
 
+@lru_cache(maxsize=100_000)
 def _segment(text: str) -> str:
     return quote(text, safe="-_.~")
 

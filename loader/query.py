@@ -7,9 +7,10 @@ A query file starts with comment lines that say what it is:
     # param: code (code) - the code: its identifier (end_to_end) or IRI
 
 A parameter is `NAME (KIND[, optional])`; KIND is one of PARAMETER_KINDS. Values are bound as
-RDF terms (Oxigraph substitutions, the initBindings of rdflib's query API), never pasted into
-the text, so no value can change what a query does. Oxigraph substitutes only variables the
-query projects (SEP-0007), so every parameter must be a selected variable; this is checked.
+RDF terms, never pasted into the text, so no value can change what a query does. They are
+Oxigraph substitutions (SEP-0007), which bind like rdflib's initBindings (the tests run every
+named query on both engines); Oxigraph substitutes only variables the query selects, so every
+parameter must be a selected variable, and this is checked.
 """
 
 from __future__ import annotations
@@ -103,20 +104,25 @@ def parse_query(text: str, origin: str, default_name: str, *, bundled: bool = Fa
         else:
             fields[key] = value
     name, description = fields.get("name", default_name), fields.get("description", "")
-    return NamedQuery(name, description, tuple(parameters), text, origin, not bundled and not parameters)
+    return NamedQuery(
+        name, description, tuple(parameters), text, origin, not bundled and not parameters
+    )
 
 
 def _parameter(text: str, origin: str) -> Parameter:
     match = _PARAM.match(text)
     if match is None:
-        raise QueryError(f"{origin}: cannot read the parameter line {text!r}; write `# param: NAME (KIND) - text`")
+        raise QueryError(
+            f"{origin}: cannot read the parameter line {text!r}; "
+            "write `# param: NAME (KIND) - description`"
+        )
     name, spec, description = match.groups()
     words = [w.strip() for w in (spec or "string").split(",")]
     kind, flags = words[0], set(words[1:])
     if kind not in PARAMETER_KINDS or not flags <= {"optional"}:
         raise QueryError(
-            f"{origin}: parameter {name} has kind {spec!r}; use one of {', '.join(PARAMETER_KINDS)}, "
-            "optionally followed by `, optional`"
+            f"{origin}: parameter {name} has kind {spec!r}; use one of "
+            f"{', '.join(PARAMETER_KINDS)}, optionally followed by `, optional`"
         )
     return Parameter(name, kind, "optional" not in flags, description or "")
 
@@ -182,7 +188,9 @@ def check(text: str) -> Checked:
 # -- parameters --------------------------------------------------------------------------------
 
 
-def check_parameters(query: NamedQuery, values: Mapping[str, str], selected: tuple[str, ...]) -> None:
+def check_parameters(
+    query: NamedQuery, values: Mapping[str, str], selected: tuple[str, ...]
+) -> None:
     """Every value names a declared, selected parameter, and every required one is given."""
     for name in values:
         if not query.open_parameters and query.parameter(name) is None:
@@ -233,7 +241,9 @@ def _identifiers(store: ox.Store, kind: str) -> dict[str, str]:
         )
         key = to_ox(SKOS.notation)
     else:
-        nodes = (q.subject for q in store.quads_for_pattern(None, to_ox(RDF.type), to_ox(QG.Source)))
+        nodes = (
+            q.subject for q in store.quads_for_pattern(None, to_ox(RDF.type), to_ox(QG.Source))
+        )
         key = to_ox(DCTERMS.identifier)
     for node in nodes:
         for quad in store.quads_for_pattern(node, key, None):
@@ -315,12 +325,18 @@ def prepare(query: NamedQuery, values: Mapping[str, str], *, allow_service: bool
             "pass --allow-service to run it"
         )
     if checked.form != "SelectQuery":
-        raise QueryError("only SELECT queries can be shown as rows; use qualgraph export for graphs")
+        raise QueryError(
+            "only SELECT queries can be shown as rows; use qualgraph export for graphs"
+        )
     check_parameters(query, values, checked.variables)
 
 
 def run(
-    store: ox.Store, query: NamedQuery, values: Mapping[str, str] | None = None, *, allow_service: bool = False
+    store: ox.Store,
+    query: NamedQuery,
+    values: Mapping[str, str] | None = None,
+    *,
+    allow_service: bool = False,
 ) -> Rows:
     """Check, bind and run a SELECT query on the store."""
     values = values or {}

@@ -14,7 +14,6 @@ import pyoxigraph as ox
 
 from .errors import InputError
 
-
 RDF_SUFFIXES: dict[str, ox.RdfFormat] = {
     ".ttl": ox.RdfFormat.TURTLE,
     ".nt": ox.RdfFormat.N_TRIPLES,

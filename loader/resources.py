@@ -11,6 +11,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from rdflib import Graph
+from rdflib.compare import to_canonical_graph
 
 from .errors import ResourceError
 
@@ -42,5 +43,10 @@ def _ontology_turtle() -> str:
 
 
 def ontology_graph() -> Graph:
-    """A fresh Graph holding the qualgraph ontology (callers may add to it)."""
-    return Graph().parse(data=_ontology_turtle(), format="turtle")
+    """A fresh Graph holding the qualgraph ontology (callers may add to it).
+
+    Blank nodes (OWL lists and axioms) get canonical labels, so exports that include the
+    ontology stay byte-identical from run to run."""
+    graph = Graph()
+    graph += to_canonical_graph(Graph().parse(data=_ontology_turtle(), format="turtle"))
+    return graph

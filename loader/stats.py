@@ -61,15 +61,21 @@ class StudyStats:
             ("codes", f"{codes} ({_breakdown(self.codes_by_kind)})"),
             ("groundings (quote → code)", str(self.groundings)),
             ("decisions", f"{self.decisions} with {self.options} options"),
-            ("impacts (solution → force)", f"{self.impacts} in {self.impact_cells} solution × force cells"),
+            (
+                "impacts (solution → force)",
+                f"{self.impacts} in {self.impact_cells} solution × force cells",
+            ),
         ]
         if self.summary is None:
             rows.append(("diagnostics", "only for trace input"))
         else:
             found = self.summary.diagnostics
             rows.append(
-                ("diagnostics", f"{found.get('error', 0)} errors, {found.get('warning', 0)} warnings, "
-                                f"{found.get('info', 0)} notes")
+                (
+                    "diagnostics",
+                    f"{found.get('error', 0)} errors, {found.get('warning', 0)} warnings, "
+                    f"{found.get('info', 0)} notes",
+                )
             )
         point = self.saturation_point
         rows.append(
@@ -99,7 +105,7 @@ def _int(term: Node | None) -> int:
 
 def _records(store: ox.Store, name: str) -> list[dict[str, Node | None]]:
     rows = run(store, find_query(name))
-    return [dict(zip(rows.variables, row)) for row in rows.rows]
+    return [dict(zip(rows.variables, row, strict=True)) for row in rows.rows]
 
 
 def study_stats(store: ox.Store, summary: Summary | None = None) -> StudyStats:

@@ -19,22 +19,18 @@ from rdflib.term import Node
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
-@lru_cache(maxsize=200_000)
-def _named(iri: str) -> ox.NamedNode:
-    return ox.NamedNode(iri)
-
-
+@lru_cache(maxsize=500_000)
 def to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     """An rdflib term as a pyoxigraph term."""
     if isinstance(term, URIRef):
-        return _named(str(term))
+        return ox.NamedNode(str(term))
     if isinstance(term, BNode):
         return ox.BlankNode(str(term))
     if isinstance(term, Literal):
         if term.language:
             return ox.Literal(str(term), language=term.language)
         if term.datatype:
-            return ox.Literal(str(term), datatype=_named(str(term.datatype)))
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
         return ox.Literal(str(term))
     raise TypeError(f"cannot convert {term!r} to an Oxigraph term")
 
@@ -56,12 +52,10 @@ def to_rdflib(term: object) -> Node | None:
     raise TypeError(f"cannot convert {term!r} to an rdflib term")
 
 
-def to_store(*graphs: Graph) -> ox.Store:
-    """An in-memory Oxigraph store holding the union of `graphs` in its default graph."""
+def to_store(*graphs: Iterable[tuple[Node, Node, Node]]) -> ox.Store:
+    """An in-memory Oxigraph store holding the union of `graphs` (rdflib Graphs or triple lists)."""
     store = ox.Store()
-    store.extend(
-        ox.Quad(to_ox(s), to_ox(p), to_ox(o), ox.DefaultGraph()) for graph in graphs for s, p, o in graph
-    )
+    store.bulk_extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o)) for graph in graphs for s, p, o in graph)
     return store
 
 

@@ -12,10 +12,10 @@ import io
 import json
 from collections.abc import Callable
 
-from rich.console import Console
-from rich.table import Table
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
+from rich.console import Console
+from rich.table import Table
 
 from .store import Rows
 
@@ -62,7 +62,13 @@ def csv_text(rows: Rows) -> str:
 
 
 def _tsv_cell(term: Node | None) -> str:
-    return text(term).replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    return (
+        text(term)
+        .replace("\\", "\\\\")
+        .replace("\t", "\\t")
+        .replace("\n", "\\n")
+        .replace("\r", "\\r")
+    )
 
 
 def tsv_text(rows: Rows) -> str:
@@ -93,7 +99,11 @@ def sparql_json(rows: Rows) -> str:
         "head": {"vars": list(rows.variables)},
         "results": {
             "bindings": [
-                {name: _json_term(term) for name, term in zip(rows.variables, row) if term is not None}
+                {
+                    name: _json_term(term)
+                    for name, term in zip(rows.variables, row, strict=True)
+                    if term is not None
+                }
                 for row in rows.rows
             ]
         },
@@ -102,7 +112,13 @@ def sparql_json(rows: Rows) -> str:
 
 
 def _markdown_cell(term: Node | None) -> str:
-    return text(term).replace("\\", "\\\\").replace("|", "\\|").replace("\r\n", "<br>").replace("\n", "<br>")
+    return (
+        text(term)
+        .replace("\\", "\\\\")
+        .replace("|", "\\|")
+        .replace("\r\n", "<br>")
+        .replace("\n", "<br>")
+    )
 
 
 def markdown(rows: Rows) -> str:

@@ -67,7 +67,10 @@ def test_export_to_file_with_ontology(run, tmp_path):
     assert result.exit_code == 0
     assert result.stdout == ""
     text = out.read_text()
-    assert "owl:Ontology" in text and "/study/source/s1>" in text
+    assert "a owl:Ontology" in text and "source:s1 dcterms:identifier \"s1\"" in text
+    again = tmp_path / "again.ttl"
+    run("export", str(FIXTURES / "study"), "-o", str(again), "--with-ontology")
+    assert again.read_text() == text
 
 
 def test_every_command_has_help_with_an_example():

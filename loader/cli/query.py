@@ -16,17 +16,35 @@ from rich.table import Column, Table
 
 from ..emit import emit
 from ..errors import QualgraphError
-from ..query import NamedQuery, catalogue, find_query, named_queries, parse_query, prepare, read_query_file, run
+from ..query import (
+    NamedQuery,
+    catalogue,
+    find_query,
+    named_queries,
+    parse_query,
+    prepare,
+    read_query_file,
+    run,
+)
 from ..rdf_input import RDF_SUFFIXES, load_rdf, rdf_format
 from ..stats import StudyStats, study_stats
 from ..store import Rows, to_store
 from ..study import TRACE_SUFFIXES, LoadedStudy
 from ..summary import summarize
 from ..tables import FORMATS, rich_table
-from .common import CommandError, load_inputs, output_option, report_diagnostics, study_options, write_output
+from .common import (
+    CommandError,
+    load_inputs,
+    output_option,
+    report_diagnostics,
+    study_options,
+    write_output,
+)
 
 _INPUT_SUFFIXES = set(RDF_SUFFIXES) | TRACE_SUFFIXES
-_NO_QUERY = "name a query (qualgraph query --list shows them), give a FILE.rq, or pass --sparql TEXT"
+_NO_QUERY = (
+    "name a query (qualgraph query --list shows them), give a FILE.rq, or pass --sparql TEXT"
+)
 
 
 def study_store(
@@ -63,7 +81,9 @@ def _split(paths: tuple[Path, ...], sparql: str | None) -> tuple[tuple[Path, ...
     *inputs, last = paths
     if last.suffix == ".rq":
         return tuple(inputs), read_query_file(last)
-    if str(last) not in named_queries() and (last.is_dir() or last.suffix.lower() in _INPUT_SUFFIXES):
+    if str(last) not in named_queries() and (
+        last.is_dir() or last.suffix.lower() in _INPUT_SUFFIXES
+    ):
         raise CommandError(_NO_QUERY)
     return tuple(inputs), find_query(str(last))
 
@@ -90,15 +110,27 @@ def _show(rows: Rows, fmt: str, output: Path | None) -> None:
 
 @click.command()
 @study_options
-@click.option("--sparql", metavar="TEXT", help="Run this SPARQL SELECT query instead of a named one.")
 @click.option(
-    "-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
+    "--sparql", metavar="TEXT", help="Run this SPARQL SELECT query instead of a named one."
+)
+@click.option(
+    "-p",
+    "--param",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
     help="Bind a query parameter (repeatable); codes and sources by identifier or IRI.",
 )
-@click.option("-f", "--format", "fmt", type=click.Choice(list(FORMATS)), default="table", show_default=True)
+@click.option(
+    "-f", "--format", "fmt", type=click.Choice(list(FORMATS)), default="table", show_default=True
+)
 @output_option
-@click.option("--allow-service", is_flag=True, help="Let the query use SERVICE (it contacts other servers).")
-@click.option("--list", "list_queries", is_flag=True, help="List the named queries and their parameters.")
+@click.option(
+    "--allow-service", is_flag=True, help="Let the query use SERVICE (it contacts other servers)."
+)
+@click.option(
+    "--list", "list_queries", is_flag=True, help="List the named queries and their parameters."
+)
 def query(
     paths: tuple[Path, ...],
     model_paths: tuple[Path, ...],
@@ -153,13 +185,21 @@ def _saturation(result: StudyStats) -> Table:
         title="saturation (coding order)",
     )
     for row in result.saturation:
-        table.add_row(str(row.position), row.source, str(row.new_codes), str(row.codes), " ".join(row.introduced))
+        table.add_row(
+            str(row.position),
+            row.source,
+            str(row.new_codes),
+            str(row.codes),
+            " ".join(row.introduced),
+        )
     return table
 
 
 @click.command()
 @study_options
-def stats(paths: tuple[Path, ...], model_paths: tuple[Path, ...], no_model: bool, base: str, verbose: bool) -> None:
+def stats(
+    paths: tuple[Path, ...], model_paths: tuple[Path, ...], no_model: bool, base: str, verbose: bool
+) -> None:
     """Summarise a study on one screen, then its saturation table.
 
     Sources by type, quotes, codes by kind, groundings, decisions and options, impacts,
