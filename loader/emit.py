@@ -295,7 +295,7 @@ class _Emitter:
                 self.add(link, QG.optionName, name)
                 self.add(self.code(decision), QG.hasOption, self.code(option))
             case ForceImpact(solution=solution, force=force, level=level):
-                link = self.link(document, node, statement, QG.ForceImpact, "impact", solution, force)
+                link = self.link(document, node, statement, QG.ForceImpact, "impact", solution, force, level)
                 self.add(link, QG.solution, self.code(solution))
                 self.add(link, QG.force, self.code(force))
                 self.add(link, QG.levelText, Literal(level))

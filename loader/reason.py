@@ -13,8 +13,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import Graph
-from rdflib.namespace import OWL, RDF, SKOS
+from rdflib import Graph, URIRef
+from rdflib.namespace import OWL, PROV, RDF, SKOS
 
 from .errors import QualgraphError
 from .namespaces import QG
@@ -27,13 +27,83 @@ MODEL_PROPERTIES = (
 
 
 @dataclass(frozen=True)
+class Conflict:
+    """A link whose end has a kind the ontology rules out, at the line that states the link."""
+
+    link: URIRef
+    message: str
+    file: str | None
+    line: int | None
+
+
+@dataclass(frozen=True)
 class ReasoningReport:
     consistent: bool
     individuals: int
     inferred: dict[str, int]
     """Inferred class name → number of individuals newly classified under it."""
-    explanation: str | None
+    conflicts: tuple[Conflict, ...]
+    """Why the model is inconsistent, in researcher terms (empty when it is consistent)."""
     seconds: float
+
+
+KIND_GROUPS = {
+    QG.Decision: "decision",
+    QG.Force: "force",
+    QG.DesignSolution: "design solution",
+    QG.Practice: "design solution",
+    QG.Pattern: "design solution",
+    QG.DoNothing: "design solution",
+    QG.Category: "category",
+    QG.Context: "context",
+    QG.DomainClass: "context",
+}
+EXPECTED_ENDS = (
+    (QG.OptionLink, QG.decision, "decision"),
+    (QG.OptionLink, QG.option, "design solution"),
+    (QG.ForceImpact, QG.solution, "design solution"),
+    (QG.ForceImpact, QG.force, "force"),
+)
+LINK_NAMES = {QG.OptionLink: "an option link", QG.ForceImpact: "a force impact"}
+
+
+def conflicts(graph: Graph) -> list[Conflict]:
+    """Codes whose declared kind and the link ends they fill disagree: what makes HermiT say no.
+
+    A link end implies a kind (the option of an option link is a design solution), so a code is
+    in conflict when its declared kind, or the kinds its uses imply, fall in two disjoint groups."""
+    uses: dict[URIRef, list[tuple[URIRef, URIRef, URIRef, str]]] = {}
+    for link_class, end, expected in EXPECTED_ENDS:
+        for link in graph.subjects(RDF.type, link_class):
+            uses.setdefault(graph.value(link, end), []).append((link_class, link, end, expected))
+    found = []
+    for code, code_uses in uses.items():
+        declared = {KIND_GROUPS[k] for k in graph.objects(code, RDF.type) if k in KIND_GROUPS}
+        implied = {expected for _, _, _, expected in code_uses}
+        if len(declared | implied) < 2:
+            continue
+        name = graph.value(code, SKOS.notation)
+        what = f"a {'/'.join(sorted(declared))}" if declared else "not defined"
+        for link_class, link, end, expected in code_uses:
+            if declared and expected in declared:
+                continue
+            found.append(
+                Conflict(
+                    link,
+                    f"{name} is {what} but is used as the {end.split('#')[-1]} of "
+                    f"{LINK_NAMES[link_class]}, which needs a {expected}"
+                    + ("" if declared else f"; elsewhere it is used as a {'/'.join(sorted(implied - {expected}))}"),
+                    *_where(graph, link),
+                )
+            )
+    return sorted(found, key=lambda c: (c.file or "", c.line or 0, c.message))
+
+
+def _where(graph: Graph, link: URIRef) -> tuple[str | None, int | None]:
+    document = next((d for d in graph.objects(link, PROV.wasDerivedFrom) if (d, QG.filePath, None) in graph), None)
+    file = graph.value(document, QG.filePath) if document is not None else None
+    line = graph.value(link, QG.startLine)
+    return (str(file) if file is not None else None, int(line) if line is not None else None)
 
 
 def decision_model(graph: Graph) -> Graph:
@@ -58,7 +128,7 @@ def reason(graph: Graph) -> ReasoningReport:
     start = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "study.nt"
-        (ontology_graph() + data).serialize(path, format="nt")
+        path.write_text((ontology_graph() + data).serialize(format="nt"), encoding="utf-8")
         world = owlready2.World()
         ontology = world.get_ontology(path.as_uri()).load()
         individuals = list(ontology.individuals())
@@ -66,13 +136,15 @@ def reason(graph: Graph) -> ReasoningReport:
         try:
             with ontology:
                 owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
-        except owlready2.OwlReadyInconsistentOntologyError as exc:
-            return ReasoningReport(False, len(individuals), {}, str(exc).strip() or None,
-                                   time.perf_counter() - start)
+        except owlready2.OwlReadyInconsistentOntologyError:
+            return ReasoningReport(
+                False, len(individuals), {}, tuple(conflicts(graph)), time.perf_counter() - start
+            )
         inferred: dict[str, int] = {}
         for individual in individuals:
             for cls in set(individual.is_a) - before[individual.iri]:
                 name = getattr(cls, "name", str(cls))
                 inferred[name] = inferred.get(name, 0) + 1
-    return ReasoningReport(True, len(individuals), dict(sorted(inferred.items())), None,
-                           time.perf_counter() - start)
+    return ReasoningReport(
+        True, len(individuals), dict(sorted(inferred.items())), (), time.perf_counter() - start
+    )

@@ -159,6 +159,7 @@ def resolve(records: Sequence[TraceRecord], model: Model | None = None) -> Study
             for segment in doc.segments
         )
         claims = tuple(_claims(record, source_id, aliases, diagnostics))
+        _check_impacts(record, diagnostics)
         traces.append(ResolvedTrace(record, position, source_id, slugs[position - 1], segments, claims))
     _check_references(traces, codebook, diagnostics)
     return Study(tuple(traces), codebook, aliases, tuple(diagnostics), model)
@@ -318,6 +319,25 @@ def _claims(
                         f"add_links credits {len(targets)} codes ({', '.join(targets[:3])}"
                         f"{', ...' if len(targets) > 3 else ''}) to {claimant}, but this trace is "
                         f"{source_id or 'unnumbered'}; not counted as claims (template residue?)",
+                    )
+                )
+
+
+def _check_impacts(record: TraceRecord, diagnostics: list[Diagnostic]) -> None:
+    """One statement giving the same solution→force pair two levels contradicts itself."""
+    levels: dict[tuple[int, str, str], str] = {}
+    for _, statement in _axial_statements(record):
+        if isinstance(statement, ForceImpact):
+            key = (statement.line, statement.solution, statement.force)
+            previous = levels.setdefault(key, statement.level)
+            if previous != statement.level:
+                diagnostics.append(
+                    warning(
+                        record.document.name,
+                        statement.line,
+                        "conflicting-impact",
+                        f"{statement.solution} → {statement.force} is given two levels, {previous} and "
+                        f"{statement.level}, in one add_force_relations; keep one",
                     )
                 )
 

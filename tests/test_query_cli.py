@@ -277,6 +277,21 @@ def test_mixed_inputs_are_refused(run, tmp_path):
     )
 
 
+def test_options_that_do_not_fit_the_inputs(run, tmp_path):
+    exported = tmp_path / "study.ttl"
+    run("export", ".", "-o", str(exported))
+    result = run("query", str(exported), "codebook", "--model", "model")
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "Error: --model applies to traces; an RDF file already holds its model\n",
+    )
+    result = run("query", ".", str(tmp_path / "mine.rq"), "--sparql", "SELECT * WHERE { }")
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "Error: give either --sparql TEXT or a query, not both\n",
+    )
+
+
 def test_unreadable_rdf_names_the_file_and_line(run, tmp_path):
     broken = tmp_path / "broken.ttl"
     broken.write_text('@prefix ex: <http://example.org/> .\nex:a ex:b "open .\n')

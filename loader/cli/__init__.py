@@ -9,6 +9,7 @@ import click
 
 from .graph import export, load
 from .query import query, stats
+from .reason import reason
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -20,5 +21,5 @@ def main() -> None:
     """
 
 
-for command in (load, export, query, stats):
+for command in (load, export, query, stats, reason):
     main.add_command(command)

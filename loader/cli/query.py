@@ -51,7 +51,7 @@ def study_store(
     paths: tuple[Path, ...], model_paths: tuple[Path, ...], no_model: bool, base: str
 ) -> tuple[ox.Store, LoadedStudy | None]:
     """An Oxigraph store of the study: RDF files are loaded as they are, traces are loaded and
-    emitted. The two cannot be mixed, so a query never sees half of a study twice."""
+    emitted. The two are not mixed: a study is read from its traces or from an export of them."""
     rdf = [p for p in paths if rdf_format(p) is not None]
     if not rdf:
         loaded = load_inputs(paths, model_paths, no_model)
