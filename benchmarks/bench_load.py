@@ -11,8 +11,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.synthetic import ROOT, corpus_templates, make_study
-from loader.emit import emit
+from benchmarks.synthetic import FIXTURE_TEMPLATES, ROOT, make_study
+from loader.emit import emit_triples
 from loader.export import serialize
 from loader.study import load_study
 
@@ -23,18 +23,18 @@ def measure(label: str, paths: list[Path]) -> None:
     start = time.perf_counter()
     loaded = load_study(paths)
     loaded_at = time.perf_counter()
-    graph = emit(loaded.study)
+    triples = emit_triples(loaded.study)
     emitted_at = time.perf_counter()
-    turtle = serialize(graph, "turtle")
+    turtle = serialize(triples, "turtle")
     done = time.perf_counter()
     traces = len(loaded.study.traces)
-    triples = len(graph)
+    count = len(triples)
     build = emitted_at - start
     print(
-        f"{label:<28} {traces:>6} traces {triples:>9} triples | "
+        f"{label:<28} {traces:>6} traces {count:>9} triples | "
         f"load {loaded_at - start:6.2f}s emit {emitted_at - loaded_at:6.2f}s "
         f"turtle {done - emitted_at:6.2f}s ({len(turtle) / 1e6:.1f} MB) | "
-        f"{traces / build:8.0f} traces/s {triples / build:9.0f} triples/s (load+emit)"
+        f"{traces / build:8.0f} traces/s {count / build:9.0f} triples/s (load+emit)"
     )
 
 
@@ -43,14 +43,13 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 10000])
     args = parser.parse_args()
     measure("seed", [ROOT / "seeds"])
-    templates = corpus_templates(CORPUS) if (CORPUS / "traces").is_dir() else ()
-    if templates:
+    if (CORPUS / "traces").is_dir():
         measure("data-as-a-product (real)", [CORPUS / "traces"])
     else:
         print("data-as-a-product: ../shared/corpus not present, skipped")
     for size in args.sizes:
         with tempfile.TemporaryDirectory() as tmp:
-            make_study(Path(tmp), size, templates or (ROOT / "seeds" / "000_09b85b6d370d55bc.txt",))
+            make_study(Path(tmp), size, FIXTURE_TEMPLATES)
             measure(f"synthetic x{size}", [Path(tmp)])
 
 

@@ -129,3 +129,27 @@ def test_missing_model_path_exits_2(monkeypatch):
     result = CliRunner().invoke(main, ["load", str(STUDY), "--model", "no/model.py"])
     assert result.exit_code == 2
     assert result.stderr == "Error: no/model.py: no such model file or folder\n"
+
+
+def test_trace_report_markdown_for_an_appendix(monkeypatch):
+    monkeypatch.chdir(ROOT)
+    result = CliRunner().invoke(main, ["trace-report", str(STUDY), "--model", str(MODEL), "-f", "markdown"])
+    assert result.exit_code == 0
+    assert result.stdout == (
+        "| source | claimed | grounded | ungrounded | ungrounded codes |\n"
+        "|---|---|---|---|---|\n"
+        "| s1 | 4 | 3 | 1 | pattern: search_engine |\n"
+        "| s2 | 3 | 2 | 1 | undefined: discovery_decison |\n"
+        "| total | 7 | 5 | 2 | pattern: 1; undefined: 1 |\n"
+    )
+
+
+def test_trace_report_csv_without_model(monkeypatch):
+    monkeypatch.chdir(ROOT)
+    result = CliRunner().invoke(main, ["trace-report", str(STUDY), "-f", "csv"])
+    assert result.stdout.splitlines() == [
+        "source,claimed,grounded,ungrounded,ungrounded codes",
+        "s1,2,2,0,",
+        "s2,2,2,0,",
+        "total,4,4,0,",
+    ]

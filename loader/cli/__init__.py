@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import click
 
+from .evidence import trace_report
 from .graph import export, load
 from .query import query, stats
 from .reason import reason
@@ -21,5 +22,5 @@ def main() -> None:
     """
 
 
-for command in (load, export, query, stats, reason):
+for command in (load, export, query, stats, reason, trace_report):
     main.add_command(command)
