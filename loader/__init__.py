@@ -1,0 +1,18 @@
+"""qualgraph: turn the trace files of a grounded-theory study into a validated RDF knowledge graph.
+
+The library API: `load_study` (parse → interpret → resolve), `emit`/`emit_triples` (RDF),
+`serialize` (deterministic export). The command line lives in `loader.cli`.
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+from .emit import emit, emit_triples
+from .export import serialize
+from .study import LoadedStudy, load_study
+
+try:
+    __version__ = version("qualgraph")
+except PackageNotFoundError:  # running from a checkout that was never installed
+    __version__ = "0+unknown"
+
+__all__ = ["LoadedStudy", "emit", "emit_triples", "load_study", "serialize", "__version__"]

@@ -42,7 +42,7 @@ class Summary:
             ("python blocks", self.python_blocks),
             ("statements", self.statements),
             ("  interpreted", self.interpreted),
-            ("  skipped (not coding data)", self.skipped),
+            ("  skipped (delimiters, imports, loops)", self.skipped),
             ("  kept verbatim", self.verbatim),
             ("codes defined", self.codes_defined),
             ("codes used but undefined", self.codes_undefined),

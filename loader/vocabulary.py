@@ -60,21 +60,20 @@ IMPACT_LEVELS: dict[str, URIRef] = {
     "positive_and_negative": QG.PositiveAndNegative,
 }
 
-RELATION_TYPES: dict[str, URIRef] = {
-    name: QG["".join(part.capitalize() for part in name.split("_"))]
-    for name in (
-        "requires uses can_use can_be_combined_with can_be_realized_with variant extension "
-        "realizes includes alternative_to rules_out influences leads_to enables"
-    ).split()
-} | {"is_a": QG.IsA}
+def _individuals(names: str) -> dict[str, URIRef]:
+    """snake_case names as written in traces → their CamelCase named individuals."""
+    return {name: QG["".join(part.capitalize() for part in name.split("_"))] for name in names.split()}
 
-NEXT_DECISION_TYPES: dict[str, URIRef] = {
-    name: QG["".join(part.capitalize() for part in name.split("_"))]
-    for name in (
-        "next_decision mandatory_next optional_next consider_if_not_decided_yet "
-        "decide_for_all_instances_of decide_for_some_instances_of"
-    ).split()
-}
+
+RELATION_TYPES: dict[str, URIRef] = _individuals(
+    "requires uses can_use can_be_combined_with can_be_realized_with variant extension "
+    "realizes includes alternative_to rules_out influences leads_to enables"
+) | {"is_a": QG.IsA}
+
+NEXT_DECISION_TYPES: dict[str, URIRef] = _individuals(
+    "next_decision mandatory_next optional_next consider_if_not_decided_yet "
+    "decide_for_all_instances_of decide_for_some_instances_of"
+)
 
 CONTEXT_ROLES = {"context", "contexts", "decision context"}
 NEXT_DECISION_ROLES = {"next decision", "next_decision", "next decisions"}
