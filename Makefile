@@ -26,8 +26,9 @@ run: $(STAMP)  ## load the seed study, validate it and export it to out/seed.ttl
 test: $(STAMP)  ## run the test suite
 	$(PY) -m pytest -q
 
-bench: $(STAMP)  ## print load figures for the seed, the real study and synthetic studies
+bench: $(STAMP)  ## print load, query and validation figures (seed, real study, synthetic studies)
 	$(PY) -m benchmarks.bench_load
+	$(PY) -m benchmarks.bench_query
 
 clean:  ## remove the virtualenv and outputs
 	rm -rf $(VENV) out

@@ -99,7 +99,7 @@ class ShapeSpec:
     sparql: tuple[SparqlConstraint, ...]
 
 
-TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
+TARGETS = (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf)
 
 COMPONENTS: dict[URIRef, URIRef] = {
     SH.minCount: SH.MinCountConstraintComponent,

@@ -15,8 +15,12 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from .namespaces import PREFIXES
+
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+QUERY_PREFIXES = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+"""Predeclared in every query, so `--sparql` text can say `qg:Code` without PREFIX lines."""
 
 
 @lru_cache(maxsize=500_000)
@@ -35,6 +39,7 @@ def to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     raise TypeError(f"cannot convert {term!r} to an Oxigraph term")
 
 
+@lru_cache(maxsize=500_000)
 def to_rdflib(term: object) -> Node | None:
     """A pyoxigraph term as an rdflib term (None stays None: an unbound variable)."""
     if term is None:
@@ -73,7 +78,7 @@ def select(store: ox.Store, query: str, bindings: Mapping[str, Node] | None = No
     Oxigraph substitutes only variables the query projects (SEP-0007), so a parameterised
     query must SELECT its parameters."""
     substitutions = {ox.Variable(name): to_ox(value) for name, value in (bindings or {}).items()}
-    solutions = store.query(query, substitutions=substitutions or None)
+    solutions = store.query(query, substitutions=substitutions or None, prefixes=QUERY_PREFIXES)
     if not isinstance(solutions, ox.QuerySolutions):
         raise ValueError("expected a SELECT query")
     variables = tuple(v.value for v in solutions.variables)

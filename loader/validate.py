@@ -11,45 +11,68 @@ Both load the ontology next to the data, so that class targets follow rdfs:subCl
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from dataclasses import replace
+from pathlib import Path
 
 import pyshacl
+from pyshacl.errors import ReportableRuntimeError
 from rdflib import Graph, Literal
 from rdflib.namespace import RDF, SH
+from rdflib.term import Node
 
 from .locate import Locator
 from .resources import ontology_graph
 from .results import ValidationReport, ValidationResult
 from .shacl import OxigraphEngine
-from .shapes import load_shapes, read_shapes, shacl_path
+from .shapes import UnsupportedShape, load_shapes, read_shapes, shacl_path
 from .store import to_store
+from .study import natural_key
+
+Triple = tuple[Node, Node, Node]
 
 ENGINES = ("oxigraph", "pyshacl")
 
 
-def validate(graph: Graph, shapes: Graph | None = None, engine: str = "oxigraph") -> ValidationReport:
-    """Run `shapes` (default: the bundled ones) on `graph`; results sorted by file and line."""
-    shapes = shapes if shapes is not None else load_shapes()
-    ontology = ontology_graph()
-    if engine == "oxigraph":
-        specs = read_shapes(shapes)
-        start = time.perf_counter()
-        store = to_store(graph, ontology)
-        results, timings = OxigraphEngine(store).run(specs)
-        timings.insert(0, ("(store)", time.perf_counter() - start - sum(t for _, t in timings)))
-    elif engine == "pyshacl":
-        results, timings = _pyshacl(graph, shapes, ontology), []
-    else:
+def validate(
+    graph: Iterable[Triple], shapes: Graph | None = None, engine: str = "oxigraph"
+) -> ValidationReport:
+    """Run `shapes` (default: the bundled ones) on the study graph (an rdflib Graph or the
+    triples of `emit.emit_triples`); results in file and line order."""
+    if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
-    locator = Locator(graph)
+    shapes = shapes if shapes is not None else load_shapes()
+    specs = read_shapes(shapes) if engine == "oxigraph" else ()
+    ontology = ontology_graph()
+    start = time.perf_counter()
+    store = to_store(graph, ontology)
+    timings = [("(store)", time.perf_counter() - start)]
+    if engine == "oxigraph":
+        results, shape_timings = OxigraphEngine(store).run(specs)
+        timings.extend(shape_timings)
+    else:
+        data = graph if isinstance(graph, Graph) else _graph(graph)
+        results = _pyshacl(data, shapes, ontology)
+    start = time.perf_counter()
+    locator = Locator(store)
     located = {_located(result, locator) for result in results}
+    timings.append(("(locate)", time.perf_counter() - start))
     return ValidationReport(tuple(sorted(located, key=_order)), engine, tuple(timings))
 
 
+def _graph(triples: Iterable[Triple]) -> Graph:
+    graph = Graph()
+    graph.addN((s, p, o, graph) for s, p, o in triples)
+    return graph
+
+
 def _pyshacl(graph: Graph, shapes: Graph, ontology: Graph) -> list[ValidationResult]:
-    _, report, _ = pyshacl.validate(
-        graph, shacl_graph=shapes, ont_graph=ontology, inference="none", advanced=True
-    )
+    try:
+        _, report, _ = pyshacl.validate(
+            graph, shacl_graph=shapes, ont_graph=ontology, inference="none", advanced=True
+        )
+    except ReportableRuntimeError as exc:
+        raise UnsupportedShape(f"pySHACL cannot run these shapes: {exc}") from exc
     results = []
     for node in report.subjects(RDF.type, SH.ValidationResult):
         shape = report.value(node, SH.sourceShape)
@@ -77,4 +100,10 @@ def _located(result: ValidationResult, locator: Locator) -> ValidationResult:
 
 
 def _order(result: ValidationResult) -> tuple[object, ...]:
-    return (result.file or "", result.line or 0, str(result.shape), str(result.focus), str(result.value))
+    return (
+        natural_key(Path(result.file or "")),
+        result.line or 0,
+        str(result.shape),
+        str(result.focus),
+        str(result.value),
+    )

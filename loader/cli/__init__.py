@@ -11,6 +11,7 @@ from .evidence import trace_report
 from .graph import export, load
 from .query import query, stats
 from .reason import reason
+from .validate import validate_command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -22,5 +23,5 @@ def main() -> None:
     """
 
 
-for command in (load, export, query, stats, reason, trace_report):
+for command in (load, export, query, stats, reason, trace_report, validate_command):
     main.add_command(command)

@@ -1,0 +1,83 @@
+"""Print validation figures: load, emit, store, every shape, locate and total time.
+
+Runs on the real study (traces plus model files, when ../shared/corpus is present), timing
+pySHACL there too for comparison, and on synthetic studies made by replicating the seed trace
+under new source ids (benchmarks/synthetic.py).
+
+Run from the repository root: .venv/bin/python -m benchmarks.bench_validate [--sizes 1000 10000]
+[--no-pyshacl] [--shapes N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+from benchmarks.synthetic import ROOT, make_study
+from loader.emit import emit_triples
+from loader.results import ValidationReport
+from loader.study import load_study
+from loader.validate import validate
+
+CORPUS = ROOT.parent / "shared" / "corpus" / "data-as-a-product"
+
+
+def measure(label: str, paths: list[Path], engines: tuple[str, ...], top: int) -> dict[str, ValidationReport]:
+    start = time.perf_counter()
+    loaded = load_study(paths)
+    loaded_at = time.perf_counter()
+    triples = emit_triples(loaded.study)
+    emitted_at = time.perf_counter()
+    print(
+        f"{label}: {len(loaded.study.traces)} traces, {len(triples)} triples | "
+        f"load {loaded_at - start:.2f}s emit {emitted_at - loaded_at:.2f}s"
+    )
+    reports = {}
+    for engine in engines:
+        began = time.perf_counter()
+        report = reports[engine] = validate(triples, engine=engine)
+        took = time.perf_counter() - began
+        print(
+            f"  {engine:<8} validate {took:7.2f}s  end to end {took + emitted_at - start:7.2f}s  "
+            f"{len(report.results)} results"
+        )
+        timings = dict(report.timings)
+        for step in ("(store)", "(locate)"):
+            if step in timings:
+                print(f"    {timings.pop(step):7.3f}s {step}")
+        if timings:
+            print(f"    {sum(timings.values()):7.3f}s all {len(timings)} shapes; slowest:")
+            for name, seconds in sorted(timings.items(), key=lambda item: -item[1])[:top]:
+                print(f"    {seconds:7.3f}s   {name}")
+    counts = Counter(r.shape_name for r in next(iter(reports.values())).results)
+    for name, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+        print(f"    {count:6d} {name}")
+    if len(reports) == 2:
+        fast, oracle = reports.values()
+        same = {r.key() for r in fast.results} == {r.key() for r in oracle.results}
+        print(f"  engines agree: {same}")
+    return reports
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 10000])
+    parser.add_argument("--no-pyshacl", action="store_true", help="skip pySHACL on the real study")
+    parser.add_argument("--shapes", type=int, default=5, help="how many of the slowest shapes to list")
+    args = parser.parse_args()
+    if (CORPUS / "traces").is_dir():
+        engines = ("oxigraph",) if args.no_pyshacl else ("oxigraph", "pyshacl")
+        measure("data-as-a-product (real, with model/)", [CORPUS / "traces"], engines, args.shapes)
+    else:
+        print("data-as-a-product: ../shared/corpus not present, skipped")
+    for size in args.sizes:
+        with tempfile.TemporaryDirectory() as tmp:
+            make_study(Path(tmp), size)
+            measure(f"synthetic x{size} (seed copies)", [Path(tmp)], ("oxigraph",), args.shapes)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,89 @@
+"""`qualgraph validate`: load a study, run the SHACL shapes, report every finding at file:line.
+
+Exit codes: 0 nothing at or above --fail-on, 1 a finding at or above it (violations and loader
+errors by default), 2 the command could not run (bad arguments, unreadable input, a shapes file
+that cannot be read or run). The report goes to standard output (or -o FILE), the one-line
+summary to standard error.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ..diagnostics import Severity
+from ..emit import emit_triples
+from ..errors import QualgraphError
+from ..report import FORMATS, Compactor, Report, merge
+from ..shapes import load_shapes
+from ..study import display_name
+from ..validate import ENGINES, validate
+from .common import CommandError, load_inputs, output_option, study_options, write_output
+
+_LEVELS = {"error": Severity.ERROR, "warning": Severity.WARNING, "info": Severity.INFO}
+
+
+@click.command(name="validate")
+@study_options
+@output_option
+@click.option(
+    "--shapes",
+    "extra_shapes",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A shapes file (Turtle) with the study's own rules, added to the bundled ones. Repeatable.",
+)
+@click.option("-f", "--format", "fmt", type=click.Choice(list(FORMATS)), default="text", show_default=True)
+@click.option(
+    "--fail-on",
+    type=click.Choice(list(_LEVELS)),
+    default="error",
+    show_default=True,
+    help="Exit 1 when a finding is at least this severe (error = SHACL violations and loader errors).",
+)
+@click.option("--engine", type=click.Choice(ENGINES), default=ENGINES[0], show_default=True, help="SHACL engine.")
+def validate_command(
+    paths: tuple[Path, ...],
+    model_paths: tuple[Path, ...],
+    no_model: bool,
+    base: str,
+    verbose: bool,
+    output: Path | None,
+    extra_shapes: tuple[Path, ...],
+    fmt: str,
+    fail_on: str,
+    engine: str,
+) -> None:
+    """Check that every code is grounded in a quote, and the rest of the shapes, at file:line.
+
+    Merges the loader's diagnostics and the SHACL results into one report. Notes (info) are
+    listed with -v or --fail-on info.
+
+    Example: qualgraph validate traces/ --format github
+    """
+    try:
+        shapes = load_shapes(extra_shapes)
+    except QualgraphError as exc:
+        raise CommandError(str(exc)) from exc
+    loaded = load_inputs(paths, model_paths, no_model)
+    try:
+        validation = validate(emit_triples(loaded.study, base), shapes, engine)
+    except QualgraphError as exc:
+        raise CommandError(str(exc)) from exc
+    threshold = _LEVELS[fail_on]
+    report = Report(
+        findings=merge(loaded.diagnostics, validation, Compactor(base)),
+        files=tuple(display_name(path) for path in loaded.files),
+        engine=engine,
+        fail_on=threshold,
+        show=Severity.INFO if verbose or threshold == Severity.INFO else Severity.WARNING,
+        base=base,
+    )
+    color = output is None and fmt == "text" and sys.stdout.isatty()
+    text = FORMATS[fmt](report, color)
+    if text or output is not None:
+        write_output(text, output)
+    click.echo(report.summary(), err=True)
+    sys.exit(1 if report.failed else 0)

@@ -1,0 +1,324 @@
+"""One validation report from the loader's diagnostics and the SHACL results, in five formats.
+
+Both kinds of finding point at a trace file and line, so a researcher (or a CI system) reads one
+sorted list: grouped by file, in line order. Formats: `text` (for people; colour only on a
+terminal), `json`, `junit` (one test case per trace file, so CI shows which trace failed),
+`github` (workflow-command annotations) and `turtle` (the sh:ValidationReport graph).
+"""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from itertools import groupby
+from pathlib import Path
+
+import click
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import RDF, SH, XSD
+from rdflib.paths import AlternativePath, InvPath, MulPath, OneOrMore, SequencePath, ZeroOrMore
+from rdflib.term import Node
+
+from .diagnostics import Diagnostic, Severity
+from .namespaces import DEFAULT_BASE, PREFIXES
+from .results import LEVELS, ValidationReport, ValidationResult
+from .study import natural_key
+
+QGSH = Namespace("https://w3id.org/qualgraph/shapes#")
+STUDY = "(study)"
+"""Where findings without a file are grouped: nodes that carry no provenance."""
+
+_SHACL_SEVERITY = {level: iri for iri, level in LEVELS.items()}
+_COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
+_GITHUB = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One entry of the report. `rule` is a diagnostic code (`undefined-name`) or a shape
+    (`qgsh:ClaimGrounded`); focus, value and path are compact IRIs or quoted literals."""
+
+    file: str | None
+    line: int | None
+    severity: Severity
+    rule: str
+    message: str
+    origin: str  # "loader" or "shacl"
+    shape_name: str | None = None
+    focus: str | None = None
+    value: str | None = None
+    path: str | None = None
+    result: ValidationResult | None = None
+
+    def sort_key(self) -> tuple[object, ...]:
+        return (
+            self.file is None,
+            natural_key(Path(self.file or "")),
+            self.line or 0,
+            -self.severity,
+            self.rule,
+            self.focus or "",
+            self.value or "",
+        )
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "file": self.file,
+            "line": self.line,
+            "severity": str(self.severity),
+            "origin": self.origin,
+            "rule": self.rule,
+            "shape_name": self.shape_name,
+            "focus": self.focus,
+            "path": self.path,
+            "value": self.value,
+            "message": self.message,
+        }
+
+
+@dataclass(frozen=True)
+class Report:
+    """The merged findings of one run. `fail_on` is the severity that fails the run; findings
+    below `show` (notes, unless asked for) are counted but not listed."""
+
+    findings: tuple[Finding, ...]
+    files: tuple[str, ...]
+    engine: str
+    fail_on: Severity = Severity.ERROR
+    show: Severity = Severity.WARNING
+    base: str = DEFAULT_BASE
+
+    @property
+    def shown(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.severity >= self.show)
+
+    @property
+    def failed(self) -> bool:
+        return any(f.severity >= self.fail_on for f in self.findings)
+
+    def counts(self) -> dict[Severity, int]:
+        return {s: sum(f.severity == s for f in self.findings) for s in Severity}
+
+    def summary(self) -> str:
+        counts = self.counts()
+        text = (
+            f"{counts[Severity.ERROR]} errors, {counts[Severity.WARNING]} warnings, "
+            f"{counts[Severity.INFO]} notes in {len(self.files)} files"
+        )
+        if counts[Severity.INFO] and self.show > Severity.INFO:
+            text += " (-v lists the notes)"
+        return text
+
+
+class Compactor:
+    """Writes IRIs as prefixed names (`study:code/x`, `qg:Claim`, `qgsh:ClaimGrounded`)."""
+
+    def __init__(self, base: str) -> None:
+        self.graph = Graph(bind_namespaces="none")
+        for prefix, namespace in {**PREFIXES, "qgsh": QGSH, "sh": SH, "study": Namespace(base)}.items():
+            self.graph.bind(prefix, namespace, replace=True)
+        self._prefixes = sorted(
+            ((str(ns), prefix) for prefix, ns in self.graph.namespaces()), key=lambda p: -len(p[0])
+        )
+
+    def __call__(self, term: object) -> str:
+        if isinstance(term, URIRef):
+            for namespace, prefix in self._prefixes:
+                if term.startswith(namespace) and len(term) > len(namespace):
+                    return f"{prefix}:{term[len(namespace):]}"
+            return f"<{term}>"
+        if isinstance(term, Literal):
+            return json.dumps(str(term), ensure_ascii=False)
+        if isinstance(term, (SequencePath, InvPath, AlternativePath, MulPath)):
+            return term.n3(self.graph.namespace_manager)
+        return str(term)
+
+
+def merge(
+    diagnostics: Iterable[Diagnostic], validation: ValidationReport, compact: Compactor
+) -> tuple[Finding, ...]:
+    """Diagnostics and SHACL results as one list, sorted by file (natural order) and line."""
+    found = [
+        Finding(d.file, d.line or None, d.severity, d.code, d.message, "loader") for d in diagnostics
+    ]
+    for r in validation.results:
+        found.append(
+            Finding(
+                file=r.file,
+                line=r.line,
+                severity=r.level,
+                rule=compact(r.shape),
+                message=r.message,
+                origin="shacl",
+                shape_name=r.shape_name,
+                focus=compact(r.focus),
+                value=compact(r.value) if r.value is not None else None,
+                path=compact(r.path) if r.path is not None else None,
+                result=r,
+            )
+        )
+    return tuple(sorted(found, key=Finding.sort_key))
+
+
+# -- formats -----------------------------------------------------------------------------------
+
+
+def render_text(report: Report, color: bool = False) -> str:
+    def style(text: str, **kwargs: object) -> str:
+        return click.style(text, **kwargs) if color else text
+
+    lines: list[str] = []
+    for file, group in groupby(report.shown, key=lambda f: f.file or STUDY):
+        lines.append(style(file, bold=True))
+        for f in group:
+            severity = style(f"{str(f.severity):<7}", fg=_COLOURS[f.severity], bold=True)
+            lines.append(f"  {f.line or '':>5}  {severity}  {style(f.rule, bold=True)}  {f.message}")
+            details = [f"{label} {text}" for label, text in (("focus", f.focus), ("path", f.path), ("value", f.value)) if text]
+            if details:
+                lines.append(style(" " * 18 + "  ".join(details), dim=True))
+        lines.append("")
+    return "\n".join(lines)
+
+
+def render_json(report: Report, color: bool = False) -> str:
+    counts = report.counts()
+    document = {
+        "conforms": not report.findings,
+        "failed": report.failed,
+        "engine": report.engine,
+        "fail_on": str(report.fail_on),
+        "summary": {"errors": counts[Severity.ERROR], "warnings": counts[Severity.WARNING], "notes": counts[Severity.INFO], "files": len(report.files)},
+        "findings": [f.as_dict() for f in report.shown],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def render_junit(report: Report, color: bool = False) -> str:
+    """One test case per trace file: it fails when the file has a finding at or above
+    `fail_on`; lesser findings go to the case's system-out."""
+    by_file: dict[str, list[Finding]] = {file: [] for file in report.files}
+    for f in report.shown:
+        by_file.setdefault(f.file or STUDY, []).append(f)
+    failures = sum(any(f.severity >= report.fail_on for f in group) for group in by_file.values())
+    root = ET.Element("testsuites", name="qualgraph validate", tests=str(len(by_file)), failures=str(failures))
+    suite = ET.SubElement(
+        root, "testsuite", name="qualgraph validate", tests=str(len(by_file)), failures=str(failures), errors="0", skipped="0"
+    )
+    for file, group in by_file.items():
+        case = ET.SubElement(suite, "testcase", classname="qualgraph.validate", name=file, file=file)
+        failing = [f for f in group if f.severity >= report.fail_on]
+        if failing:
+            failure = ET.SubElement(
+                case,
+                "failure",
+                type=str(failing[0].severity),
+                message=f"{len(failing)} finding{'s' * (len(failing) != 1)} at {report.fail_on} or above",
+            )
+            failure.text = "\n".join(_line(f) for f in failing)
+        rest = [f for f in group if f.severity < report.fail_on]
+        if rest:
+            ET.SubElement(case, "system-out").text = "\n".join(_line(f) for f in rest)
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def render_github(report: Report, color: bool = False) -> str:
+    """GitHub Actions workflow commands: annotations on the trace file and line."""
+    lines = []
+    for f in report.shown:
+        properties = []
+        if f.file:
+            properties.append(f"file={_escape_property(f.file)}")
+            if f.line:
+                properties.append(f"line={f.line}")
+        properties.append(f"title={_escape_property(f.rule)}")
+        lines.append(f"::{_GITHUB[f.severity]} {','.join(properties)}::{_escape_data(_sentence(f))}")
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def render_turtle(report: Report, color: bool = False) -> str:
+    """The sh:ValidationReport graph. Each result also carries qgsh:file and qgsh:line; loader
+    diagnostics are results of the qgsh:LoaderDiagnostic component, with their code as
+    qgsh:diagnostic (they have no focus node: the defect is in the file, not in the graph)."""
+    graph = Graph()
+    for prefix, namespace in {**PREFIXES, "sh": SH, "qgsh": QGSH, "study": Namespace(report.base)}.items():
+        graph.bind(prefix, namespace, replace=True)
+    root = BNode("report")
+    graph.add((root, RDF.type, SH.ValidationReport))
+    graph.add((root, SH.conforms, Literal(not report.findings)))
+    for i, f in enumerate(report.shown, start=1):
+        node = BNode(f"result{i}")
+        graph.add((root, SH.result, node))
+        graph.add((node, RDF.type, SH.ValidationResult))
+        graph.add((node, SH.resultSeverity, _SHACL_SEVERITY[f.severity]))
+        graph.add((node, SH.resultMessage, Literal(f.message)))
+        if f.file:
+            graph.add((node, QGSH.file, Literal(f.file)))
+        if f.line:
+            graph.add((node, QGSH.line, Literal(f.line, datatype=XSD.integer)))
+        r = f.result
+        if r is None:
+            graph.add((node, SH.sourceConstraintComponent, QGSH.LoaderDiagnostic))
+            graph.add((node, QGSH.diagnostic, Literal(f.rule)))
+            continue
+        graph.add((node, SH.focusNode, r.focus))
+        graph.add((node, SH.sourceShape, r.shape))
+        graph.add((node, SH.sourceConstraintComponent, r.component))
+        if r.value is not None:
+            graph.add((node, SH.value, r.value))
+        if r.path is not None:
+            graph.add((node, SH.resultPath, _path_node(graph, r.path)))
+    return graph.serialize(format="turtle")
+
+
+FORMATS: dict[str, Callable[[Report, bool], str]] = {
+    "text": render_text,
+    "json": render_json,
+    "junit": render_junit,
+    "github": render_github,
+    "turtle": render_turtle,
+}
+
+
+# -- helpers -----------------------------------------------------------------------------------
+
+
+def _sentence(f: Finding) -> str:
+    """The message with the focus node and value, for one-line formats."""
+    details = ", ".join(f"{label} {text}" for label, text in (("focus", f.focus), ("value", f.value)) if text)
+    return f"{f.message} ({details})" if details else f.message
+
+
+def _line(f: Finding) -> str:
+    where = f"{f.file}:{f.line}" if f.file and f.line else (f.file or STUDY)
+    return f"{where}: {f.severity}[{f.rule}]: {_sentence(f)}"
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def _path_node(graph: Graph, path: object) -> Node:
+    """A SHACL path node for an rdflib path (the inverse of shapes.shacl_path)."""
+    if isinstance(path, URIRef):
+        return path
+    node = BNode()
+    if isinstance(path, SequencePath):
+        Collection(graph, node, [_path_node(graph, step) for step in path.args])
+    elif isinstance(path, InvPath):
+        graph.add((node, SH.inversePath, _path_node(graph, path.arg)))
+    elif isinstance(path, AlternativePath):
+        items = BNode()
+        Collection(graph, items, [_path_node(graph, step) for step in path.args])
+        graph.add((node, SH.alternativePath, items))
+    elif isinstance(path, MulPath):
+        kind = {ZeroOrMore: SH.zeroOrMorePath, OneOrMore: SH.oneOrMorePath}.get(path.mod, SH.zeroOrOnePath)
+        graph.add((node, kind, _path_node(graph, path.path)))
+    return node
