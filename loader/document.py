@@ -6,6 +6,7 @@ later stages can point a researcher back to the exact place in a trace.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +29,9 @@ class HeaderField:
     span: Span
 
 
+SPEAKER_LABEL = re.compile(r"(interviewer|interviewee|moderator|expert(\s+\w{1,3})?)\s*:?", re.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class Quote:
     """A blockquote of source text. `text` is the quote with `>` markers removed, lines joined by
@@ -36,6 +40,16 @@ class Quote:
     text: str
     raw: tuple[str, ...]
     span: Span
+
+    @property
+    def is_speaker_label(self) -> bool:
+        """`> Interviewer`, `>Expert G`: names who speaks next in a transcript, quotes nothing."""
+        return SPEAKER_LABEL.fullmatch(self.text.strip()) is not None
+
+    @property
+    def is_evidence(self) -> bool:
+        """Whether codes can be grounded in this quote: it has text and is not a speaker label."""
+        return bool(self.text.strip()) and not self.is_speaker_label
 
 
 @dataclass(frozen=True)

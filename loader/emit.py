@@ -192,15 +192,17 @@ class _Emitter:
             self.add(node, QG.text, Literal(item.raw))
             quotes = []
         else:
-            kind = QG.Quote if isinstance(item, Quote) else QG.CodeExcerpt
             node = self.iris.part(document, "quote", start)
-            self.add(node, RDF.type, kind)
+            self.add(node, RDF.type, QG.Quote)
             self.add(node, QG.text, Literal(item.text))
             if isinstance(item, SourceFence):
-                self.add(node, RDF.type, QG.Quote)
+                self.add(node, RDF.type, QG.CodeExcerpt)
+            evidence = item.is_evidence if isinstance(item, Quote) else bool(item.text.strip())
+            if isinstance(item, Quote) and item.is_speaker_label:
+                self.add(node, RDF.type, QG.SpeakerLabel)
             if source is not None:
                 self.add(node, QG.quoteOf, source)
-            quotes = [(node, item.text)] if item.text.strip() else []
+            quotes = [(node, item.text)] if evidence else []
         self.add(node, QG.inSegment, segment)
         self.add(node, QG.position, integer(position))
         self.provenance(node, document, start, item.span.end)

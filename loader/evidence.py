@@ -70,7 +70,7 @@ def evidence_report(study: Study) -> EvidenceReport:
         for claim in trace.claims:
             in_trace[claim.source_id].add(claim.code)
         for resolved in trace.segments:
-            if any(quote.text.strip() for quote in resolved.segment.quotes):
+            if any(quote.is_evidence for quote in resolved.segment.quotes):
                 grounded[trace.source_id].update(m.code for m in resolved.mentions)
     if study.model is not None:
         for claim in study.model.claims:

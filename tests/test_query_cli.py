@@ -157,7 +157,7 @@ def test_stats_summarises_the_study(run, monkeypatch):
         "│ sources                    │ 4 (Practitioner Audience Article 2, Interview 1, Talk 1)",
         "│ quotes                     │ 7",
         "│ codes                      │ 8 (decision 2, force 2, practice 2, pattern 1, undefined 1",
-        "│ groundings (quote → code)  │ 22",
+        "│ groundings (quote → code)  │ 19",
         "│ decisions                  │ 2 with 3 options",
         "│ impacts (solution → force) │ 4 in 4 solution × force cells",
         "│ saturation                 │ not reached: no run of 5 sources without a new code",

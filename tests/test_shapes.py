@@ -60,7 +60,7 @@ def test_enumerations_list_the_ontologys_named_individuals():
 def test_sparql_constraints_parse_and_select_this():
     graph = load_shapes()
     constraints = list(graph.objects(None, SH.sparql))
-    assert len(constraints) == 9
+    assert len(constraints) == 10
     for constraint in constraints:
         holder = graph.value(constraint, SH.prefixes)
         namespaces = {

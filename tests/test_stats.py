@@ -31,7 +31,7 @@ def test_counts_on_the_fixture_study():
         ("pattern", 1),
         ("undefined", 1),
     )
-    assert result.groundings == 22
+    assert result.groundings == 19  # p1's speaker label "Expert A" grounds none of its 3 codes
     assert (result.decisions, result.options) == (2, 3)
     assert (result.impacts, result.impact_cells) == (4, 4)
     assert result.saturation == (

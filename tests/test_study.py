@@ -105,3 +105,17 @@ def test_bad_python_is_kept_verbatim_and_reported(tmp_path):
     assert "add_force_relations{(" in str(graph.value(verbatim[0], QG.text))
     assert int(graph.value(verbatim[0], QG.startLine)) == 47
     assert any(d.code == "uninterpretable" and d.line == 47 for d in loaded.diagnostics)
+
+
+def test_speaker_labels_are_kept_but_ground_nothing(tmp_path):
+    (tmp_path / "p_1.md").write_text(
+        "# p\n1\n## title\nInterview Expert A\n\n# coding\n\n> Interviewer\n\n>Expert A\n\n"
+        "> We keep a catalogue of every data product.\n\n**OPEN CODING TRACE:**\ndata_catalogue\n\n"
+        "**AXIAL CODING TRACE:**\nadded:\n``` python\n    data_catalogue = CClass(pattern, \"Data Catalogue\")\n```\n"
+    )
+    _, graph = load_graph(tmp_path)
+    labels = sorted(int(graph.value(q, QG.startLine)) for q in graph.subjects(RDF.type, QG.SpeakerLabel))
+    assert labels == [8, 10]
+    grounded = {int(graph.value(graph.value(g, QG.groundedIn), QG.startLine)) for g in graph.subjects(RDF.type, QG.Grounding)}
+    assert grounded == {12}
+    assert len(list(graph.subjects(RDF.type, QG.Quote))) == 3
