@@ -40,6 +40,22 @@ def natural_key(path: Path) -> list[object]:
     return [int(part) if part.isdigit() else part.lower() for part in re.split(r"(\d+)", str(path))]
 
 
+def read_order(path: Path) -> list[str]:
+    """A coding-order file: one trace file name per line (blank lines and `#` comments ignored)."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read the order file: {exc.strerror}") from exc
+    return [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+
+
+def apply_order(files: list[Path], order: Sequence[str]) -> list[Path]:
+    """Files named in `order` first, in that order; the rest keep their place after them."""
+    rank = {name: index for index, name in enumerate(order)}
+    listed = sorted((f for f in files if f.name in rank), key=lambda f: rank[f.name])
+    return listed + [f for f in files if f.name not in rank]
+
+
 def find_traces(paths: Iterable[Path]) -> list[Path]:
     """Files in the order given; a folder contributes its trace files in natural order."""
     found: list[Path] = []
@@ -121,12 +137,14 @@ def load_study(
     paths: Sequence[Path],
     model_paths: Sequence[Path] | None = None,
     progress: Progress | None = None,
+    order: Sequence[str] = (),
 ) -> LoadedStudy:
     """Load every trace under `paths` in coding order, plus the consolidated model, as one study.
 
     `model_paths=None` looks for a `model/` folder inside or beside a traces folder; pass an
-    empty list to load the traces alone."""
-    files = find_traces(paths)
+    empty list to load the traces alone. `order` lists file names in coding order (the rest
+    follow in natural order)."""
+    files = apply_order(find_traces(paths), order)
     if not files:
         raise InputError("no trace files (.md or .txt) found in " + ", ".join(map(str, paths)))
     model = load_model(paths, model_paths)

@@ -119,3 +119,13 @@ def test_speaker_labels_are_kept_but_ground_nothing(tmp_path):
     grounded = {int(graph.value(graph.value(g, QG.groundedIn), QG.startLine)) for g in graph.subjects(RDF.type, QG.Grounding)}
     assert grounded == {12}
     assert len(list(graph.subjects(RDF.type, QG.Quote))) == 3
+
+
+def test_an_order_file_sets_the_coding_order(tmp_path):
+    from loader.study import apply_order
+
+    files = [tmp_path / name for name in ["p_1.md", "p_2.md", "s_1.md", "s_2.md"]]
+    assert [f.name for f in apply_order(files, ["s_2.md", "s_1.md"])] == ["s_2.md", "s_1.md", "p_1.md", "p_2.md"]
+    loaded = load_study([STUDY], order=["s_2.md"])
+    assert [t.source_id for t in loaded.study.traces] == ["s2", "s1"]
+    assert [t.position for t in loaded.study.traces] == [1, 2]

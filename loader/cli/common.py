@@ -19,7 +19,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from ..diagnostics import Diagnostic, Severity
 from ..errors import QualgraphError
 from ..namespaces import DEFAULT_BASE
-from ..study import LoadedStudy, load_study
+from ..study import LoadedStudy, load_study, read_order
 
 DEFAULT_INPUT = Path("seeds")
 
@@ -53,6 +53,12 @@ model_option = click.option(
 no_model_option = click.option(
     "--no-model", is_flag=True, help="Load the traces alone, even when a model/ folder is beside them."
 )
+order_option = click.option(
+    "--order",
+    "order_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File listing trace file names in coding order, one per line (default: natural order).",
+)
 output_option = click.option(
     "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE instead of standard output."
 )
@@ -83,13 +89,17 @@ def study_options(command: Callable[..., None]) -> Callable[..., None]:
 
 
 def load_inputs(
-    paths: tuple[Path, ...], model_paths: tuple[Path, ...] = (), no_model: bool = False
+    paths: tuple[Path, ...],
+    model_paths: tuple[Path, ...] = (),
+    no_model: bool = False,
+    order_file: Path | None = None,
 ) -> LoadedStudy:
     """Load the study named on the command line, mapping library errors to exit code 2."""
     models: list[Path] | None = [] if no_model else (list(model_paths) or None)
     try:
+        order = read_order(order_file) if order_file else ()
         with _progress() as progress:
-            return load_study(list(paths) or [DEFAULT_INPUT], models, progress=progress)
+            return load_study(list(paths) or [DEFAULT_INPUT], models, progress=progress, order=order)
     except QualgraphError as exc:
         raise CommandError(str(exc)) from exc
 

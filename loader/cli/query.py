@@ -14,7 +14,7 @@ import pyoxigraph as ox
 from rich.console import Console
 from rich.table import Column, Table
 
-from ..emit import emit
+from ..emit import emit_triples
 from ..errors import QualgraphError
 from ..query import (
     NamedQuery,
@@ -55,7 +55,7 @@ def study_store(
     rdf = [p for p in paths if rdf_format(p) is not None]
     if not rdf:
         loaded = load_inputs(paths, model_paths, no_model)
-        return to_store(emit(loaded.study, base)), loaded
+        return to_store(emit_triples(loaded.study, base)), loaded
     traces = [p for p in paths if rdf_format(p) is None]
     if traces:
         raise CommandError(
