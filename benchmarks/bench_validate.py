@@ -25,7 +25,9 @@ from loader.validate import validate
 CORPUS = ROOT.parent / "shared" / "corpus" / "data-as-a-product"
 
 
-def measure(label: str, paths: list[Path], engines: tuple[str, ...], top: int) -> dict[str, ValidationReport]:
+def measure(
+    label: str, paths: list[Path], engines: tuple[str, ...], top: int
+) -> dict[str, ValidationReport]:
     start = time.perf_counter()
     loaded = load_study(paths)
     loaded_at = time.perf_counter()
@@ -63,10 +65,14 @@ def measure(label: str, paths: list[Path], engines: tuple[str, ...], top: int) -
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 10000])
     parser.add_argument("--no-pyshacl", action="store_true", help="skip pySHACL on the real study")
-    parser.add_argument("--shapes", type=int, default=5, help="how many of the slowest shapes to list")
+    parser.add_argument(
+        "--shapes", type=int, default=5, help="how many of the slowest shapes to list"
+    )
     args = parser.parse_args()
     if (CORPUS / "traces").is_dir():
         engines = ("oxigraph",) if args.no_pyshacl else ("oxigraph", "pyshacl")

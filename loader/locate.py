@@ -21,14 +21,18 @@ PREFIX oa: <http://www.w3.org/ns/oa#>
 SELECT ?node ?file ?position ?line WHERE {
 """
 _AT = (
-    "prov:wasDerivedFrom ?document ; qg:startLine ?line . ?document qg:filePath ?file ; qg:position ?position . } "
+    "prov:wasDerivedFrom ?document ; qg:startLine ?line . "
+    "?document qg:filePath ?file ; qg:position ?position . } "
     "ORDER BY ?position ?line LIMIT 1"
 )
 
 _STEPS: tuple[tuple[str, ...], ...] = (
     (_SELECT + "?node " + _AT,),
     (_SELECT + "?node qg:definedBy ?carrier . ?carrier " + _AT,),
-    tuple(_SELECT + f"?carrier {use} ?node . ?carrier " + _AT for use in ("qg:mentions", "oa:hasBody", "qg:claimedCode")),
+    tuple(
+        _SELECT + f"?carrier {use} ?node . ?carrier " + _AT
+        for use in ("qg:mentions", "oa:hasBody", "qg:claimedCode")
+    ),
 )
 """Where to look, in order; the first step that finds a place wins, the earliest place in it
 (each query returns its earliest place; a code used in thousands of files sorts them in Oxigraph).

@@ -118,7 +118,12 @@ class Compactor:
 
     def __init__(self, base: str) -> None:
         self.graph = Graph(bind_namespaces="none")
-        for prefix, namespace in {**PREFIXES, "qgsh": QGSH, "sh": SH, "study": Namespace(base)}.items():
+        for prefix, namespace in {
+            **PREFIXES,
+            "qgsh": QGSH,
+            "sh": SH,
+            "study": Namespace(base),
+        }.items():
             self.graph.bind(prefix, namespace, replace=True)
         self._prefixes = sorted(
             ((str(ns), prefix) for prefix, ns in self.graph.namespaces()), key=lambda p: -len(p[0])
@@ -128,7 +133,7 @@ class Compactor:
         if isinstance(term, URIRef):
             for namespace, prefix in self._prefixes:
                 if term.startswith(namespace) and len(term) > len(namespace):
-                    return f"{prefix}:{term[len(namespace):]}"
+                    return f"{prefix}:{term[len(namespace) :]}"
             return f"<{term}>"
         if isinstance(term, Literal):
             return json.dumps(str(term), ensure_ascii=False)
@@ -142,7 +147,8 @@ def merge(
 ) -> tuple[Finding, ...]:
     """Diagnostics and SHACL results as one list, sorted by file (natural order) and line."""
     found = [
-        Finding(d.file, d.line or None, d.severity, d.code, d.message, "loader") for d in diagnostics
+        Finding(d.file, d.line or None, d.severity, d.code, d.message, "loader")
+        for d in diagnostics
     ]
     for r in validation.results:
         found.append(
@@ -175,8 +181,14 @@ def render_text(report: Report, color: bool = False) -> str:
         lines.append(style(file, bold=True))
         for f in group:
             severity = style(f"{str(f.severity):<7}", fg=_COLOURS[f.severity], bold=True)
-            lines.append(f"  {f.line or '':>5}  {severity}  {style(f.rule, bold=True)}  {f.message}")
-            details = [f"{label} {text}" for label, text in (("focus", f.focus), ("path", f.path), ("value", f.value)) if text]
+            lines.append(
+                f"  {f.line or '':>5}  {severity}  {style(f.rule, bold=True)}  {f.message}"
+            )
+            details = [
+                f"{label} {text}"
+                for label, text in (("focus", f.focus), ("path", f.path), ("value", f.value))
+                if text
+            ]
             if details:
                 lines.append(style(" " * 18 + "  ".join(details), dim=True))
         lines.append("")
@@ -190,7 +202,12 @@ def render_json(report: Report, color: bool = False) -> str:
         "failed": report.failed,
         "engine": report.engine,
         "fail_on": str(report.fail_on),
-        "summary": {"errors": counts[Severity.ERROR], "warnings": counts[Severity.WARNING], "notes": counts[Severity.INFO], "files": len(report.files)},
+        "summary": {
+            "errors": counts[Severity.ERROR],
+            "warnings": counts[Severity.WARNING],
+            "notes": counts[Severity.INFO],
+            "files": len(report.files),
+        },
         "findings": [f.as_dict() for f in report.shown],
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
@@ -203,19 +220,29 @@ def render_junit(report: Report, color: bool = False) -> str:
     for f in report.shown:
         by_file.setdefault(f.file or STUDY, []).append(f)
     failures = sum(any(f.severity >= report.fail_on for f in group) for group in by_file.values())
-    root = ET.Element("testsuites", name="qualgraph validate", tests=str(len(by_file)), failures=str(failures))
+    root = ET.Element(
+        "testsuites", name="qualgraph validate", tests=str(len(by_file)), failures=str(failures)
+    )
     suite = ET.SubElement(
-        root, "testsuite", name="qualgraph validate", tests=str(len(by_file)), failures=str(failures), errors="0", skipped="0"
+        root,
+        "testsuite",
+        name="qualgraph validate",
+        tests=str(len(by_file)),
+        failures=str(failures),
+        errors="0",
+        skipped="0",
     )
     for file, group in by_file.items():
-        case = ET.SubElement(suite, "testcase", classname="qualgraph.validate", name=file, file=file)
+        case = ET.SubElement(
+            suite, "testcase", classname="qualgraph.validate", name=file, file=file
+        )
         failing = [f for f in group if f.severity >= report.fail_on]
         if failing:
             failure = ET.SubElement(
                 case,
                 "failure",
                 type=str(failing[0].severity),
-                message=f"{len(failing)} finding{'s' * (len(failing) != 1)} at {report.fail_on} or above",
+                message=f"{len(failing)} finding(s) at {report.fail_on} or above",
             )
             failure.text = "\n".join(_line(f) for f in failing)
         rest = [f for f in group if f.severity < report.fail_on]
@@ -235,7 +262,9 @@ def render_github(report: Report, color: bool = False) -> str:
             if f.line:
                 properties.append(f"line={f.line}")
         properties.append(f"title={_escape_property(f.rule)}")
-        lines.append(f"::{_GITHUB[f.severity]} {','.join(properties)}::{_escape_data(_sentence(f))}")
+        lines.append(
+            f"::{_GITHUB[f.severity]} {','.join(properties)}::{_escape_data(_sentence(f))}"
+        )
     return "\n".join(lines) + ("\n" if lines else "")
 
 
@@ -244,7 +273,12 @@ def render_turtle(report: Report, color: bool = False) -> str:
     diagnostics are results of the qgsh:LoaderDiagnostic component, with their code as
     qgsh:diagnostic (they have no focus node: the defect is in the file, not in the graph)."""
     graph = Graph()
-    for prefix, namespace in {**PREFIXES, "sh": SH, "qgsh": QGSH, "study": Namespace(report.base)}.items():
+    for prefix, namespace in {
+        **PREFIXES,
+        "sh": SH,
+        "qgsh": QGSH,
+        "study": Namespace(report.base),
+    }.items():
         graph.bind(prefix, namespace, replace=True)
     root = BNode("report")
     graph.add((root, RDF.type, SH.ValidationReport))
@@ -288,7 +322,9 @@ FORMATS: dict[str, Callable[[Report, bool], str]] = {
 
 def _sentence(f: Finding) -> str:
     """The message with the focus node and value, for one-line formats."""
-    details = ", ".join(f"{label} {text}" for label, text in (("focus", f.focus), ("value", f.value)) if text)
+    details = ", ".join(
+        f"{label} {text}" for label, text in (("focus", f.focus), ("value", f.value)) if text
+    )
     return f"{f.message} ({details})" if details else f.message
 
 
@@ -319,6 +355,8 @@ def _path_node(graph: Graph, path: object) -> Node:
         Collection(graph, items, [_path_node(graph, step) for step in path.args])
         graph.add((node, SH.alternativePath, items))
     elif isinstance(path, MulPath):
-        kind = {ZeroOrMore: SH.zeroOrMorePath, OneOrMore: SH.oneOrMorePath}.get(path.mod, SH.zeroOrOnePath)
+        kind = {ZeroOrMore: SH.zeroOrMorePath, OneOrMore: SH.oneOrMorePath}.get(
+            path.mod, SH.zeroOrOnePath
+        )
         graph.add((node, kind, _path_node(graph, path.path)))
     return node

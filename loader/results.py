@@ -11,7 +11,11 @@ from rdflib.term import Node
 from .diagnostics import Severity
 from .shapes import ShapePath
 
-LEVELS: dict[URIRef, Severity] = {SH.Violation: Severity.ERROR, SH.Warning: Severity.WARNING, SH.Info: Severity.INFO}
+LEVELS: dict[URIRef, Severity] = {
+    SH.Violation: Severity.ERROR,
+    SH.Warning: Severity.WARNING,
+    SH.Info: Severity.INFO,
+}
 """SHACL severities on the loader's scale; a custom severity counts as a violation."""
 
 
@@ -37,7 +41,13 @@ class ValidationResult:
 
     def key(self) -> tuple[str, str, str, str, str]:
         """The identity two engines must agree on: focus, shape, component, value, severity."""
-        return (str(self.focus), str(self.shape), str(self.component), str(self.value), str(self.severity))
+        return (
+            str(self.focus),
+            str(self.shape),
+            str(self.component),
+            str(self.value),
+            str(self.severity),
+        )
 
 
 @dataclass(frozen=True)

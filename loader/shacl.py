@@ -4,11 +4,12 @@ pySHACL evaluates each constraint once per focus node in rdflib, which grows wit
 a study for the grounding rules. Here each SHACL Core constraint of a shape becomes one SELECT
 that returns only the violating (focus node, value) pairs of all focus nodes at once, and each
 SHACL-SPARQL constraint runs once, unbound, and is joined with the shape's focus nodes
-afterwards. Oxigraph does the work; Python only sees the violations. The engine evaluates exactly
-the features `shapes.read_shapes` accepts.
+afterwards. Oxigraph does the work and Python sees only the violations, except for sh:pattern,
+whose values are matched in Python with `re`, as pySHACL does. The engine evaluates exactly the
+features `shapes.read_shapes` accepts.
 
 Query text is assembled from fixed fragments and variable names of our own; every term taken
-from the shapes (classes, predicates, counts, patterns, list members) is passed to Oxigraph as a
+from the shapes (classes, predicates, counts, lengths, list members) is passed to Oxigraph as a
 substitution, never pasted into the text. A SHACL-SPARQL query runs as written (with its declared
 prefixes), so it must bind $this with its own triple patterns: a row without $this is an error.
 """
@@ -30,7 +31,10 @@ from .results import ValidationResult
 from .shapes import Constraint, ShapePath, ShapeSpec, SparqlConstraint, Target, UnsupportedShape
 from .store import to_ox, to_rdflib
 
-_SUBCLASSES = "SELECT DISTINCT ?sub ?class WHERE { ?sub <http://www.w3.org/2000/01/rdf-schema#subClassOf>* ?class }"
+_SUBCLASSES = (
+    "SELECT DISTINCT ?sub ?class WHERE "
+    "{ ?sub <http://www.w3.org/2000/01/rdf-schema#subClassOf>* ?class }"
+)
 
 _NODE_KINDS: dict[URIRef, str] = {
     SH.IRI: "isIRI(?value)",
@@ -42,7 +46,9 @@ _NODE_KINDS: dict[URIRef, str] = {
 }
 COUNT_COMPONENTS = {SH.MinCountConstraintComponent: "<", SH.MaxCountConstraintComponent: ">"}
 _FLAGS = {"i": re.IGNORECASE, "m": re.MULTILINE, "s": re.DOTALL, "x": re.VERBOSE}
-_CASTS = {XSD[name] for name in ("boolean", "integer", "decimal", "float", "double", "dateTime", "string")}
+_CASTS = {
+    XSD[name] for name in ("boolean", "integer", "decimal", "float", "double", "dateTime", "string")
+}
 """Datatypes whose well-formedness SPARQL can test by casting (an ill-typed literal fails)."""
 
 
@@ -76,7 +82,9 @@ class _Builder:
         branches = []
         for i, target in enumerate(targets):
             if target.kind == SH.targetClass:
-                branches.extend(f"{{ ?this a {self.term(cls)} . }}" for cls in self.subclasses(target.term))
+                branches.extend(
+                    f"{{ ?this a {self.term(cls)} . }}" for cls in self.subclasses(target.term)
+                )
             elif target.kind == SH.targetSubjectsOf:
                 branches.append(f"{{ ?this {self.term(target.term)} ?object{i} . }}")
             else:
@@ -97,7 +105,9 @@ class _Builder:
             inverse = isinstance(step, InvPath)
             predicate = step.arg if inverse else step
             if not isinstance(predicate, URIRef):
-                raise UnsupportedShape(f"the path {path.n3()} is not a predicate, an inverse or a sequence of them")
+                raise UnsupportedShape(
+                    f"the path {path.n3()} is not a predicate, an inverse or a sequence of them"
+                )
             subject = "?this" if i == 0 else f"?step{i}"
             obj = "?value" if i == len(steps) - 1 else f"?step{i + 1}"
             term = self.term(predicate)
@@ -105,7 +115,9 @@ class _Builder:
         return " ".join(patterns)
 
 
-def compile_constraint(spec: ShapeSpec, constraint: Constraint, subclasses: Callable[[Node], list[Node]]) -> Query:
+def compile_constraint(
+    spec: ShapeSpec, constraint: Constraint, subclasses: Callable[[Node], list[Node]]
+) -> Query:
     """The SELECT returning (?this, ?value) for every violation of one Core constraint."""
     b = _Builder(subclasses)
     focus = b.focus(spec.targets)
@@ -120,14 +132,21 @@ def compile_constraint(spec: ShapeSpec, constraint: Constraint, subclasses: Call
                 b.bindings,
             )
         case SH.ClassConstraintComponent:
-            test = f"FILTER NOT EXISTS {{ ?value a ?valueType . FILTER ({b.instance_of(parameter)}) }}"
+            test = (
+                f"FILTER NOT EXISTS {{ ?value a ?valueType . FILTER ({b.instance_of(parameter)}) }}"
+            )
         case SH.InConstraintComponent:
-            members = " || ".join(f"sameTerm(?value, {b.term(member)})" for member in parameter) or "false"
+            members = (
+                " || ".join(f"sameTerm(?value, {b.term(member)})" for member in parameter)
+                or "false"
+            )
             test = f"FILTER (!({members}))"
         case SH.DatatypeConstraintComponent:
             test = f"FILTER (!isLiteral(?value) || datatype(?value) != {b.term(parameter)}"
             if parameter in _CASTS:  # a fixed XSD IRI of ours, safe to write as a cast function
-                test = f"BIND({parameter.n3()}(?value) AS ?wellFormed) {test} || !BOUND(?wellFormed)"
+                test = (
+                    f"BIND({parameter.n3()}(?value) AS ?wellFormed) {test} || !BOUND(?wellFormed)"
+                )
             test += ")"
         case SH.NodeKindConstraintComponent:
             test = f"FILTER (!{_NODE_KINDS[parameter]})"
@@ -138,8 +157,13 @@ def compile_constraint(spec: ShapeSpec, constraint: Constraint, subclasses: Call
         case SH.PatternConstraintComponent:
             test = ""  # every value; `_pattern_violations` applies the regex (pySHACL's `re`)
         case _:
-            raise UnsupportedShape(f"{spec.name}: constraint component {constraint.component} is not supported")
-    return Query(f"SELECT DISTINCT ?this ?value {b.projection()} WHERE {{ {focus} {path} {test} }}", b.bindings)
+            raise UnsupportedShape(
+                f"{spec.name}: constraint component {constraint.component} is not supported"
+            )
+    return Query(
+        f"SELECT DISTINCT ?this ?value {b.projection()} WHERE {{ {focus} {path} {test} }}",
+        b.bindings,
+    )
 
 
 def compile_counts(spec: ShapeSpec, subclasses: Callable[[Node], list[Node]]) -> Query:
@@ -154,7 +178,8 @@ def compile_counts(spec: ShapeSpec, subclasses: Callable[[Node], list[Node]]) ->
             tests.append(f"COUNT(DISTINCT ?value) {op} {b.term(Literal(constraint.parameter))}")
     keys = b.projection()
     return Query(
-        f"SELECT ?this (COUNT(DISTINCT ?value) AS ?count) {keys} WHERE {{ {focus} OPTIONAL {{ {path} }} }} "
+        f"SELECT ?this (COUNT(DISTINCT ?value) AS ?count) {keys} "
+        f"WHERE {{ {focus} OPTIONAL {{ {path} }} }} "
         f"GROUP BY ?this {keys} HAVING ({' || '.join(tests)})",
         b.bindings,
     )
@@ -180,7 +205,9 @@ class OxigraphEngine:
             self._subclasses[cls] = sorted({to_rdflib(row["sub"]) for row in rows} | {cls}, key=str)
         return self._subclasses[cls]
 
-    def run(self, specs: Iterable[ShapeSpec]) -> tuple[list[ValidationResult], list[tuple[str, float]]]:
+    def run(
+        self, specs: Iterable[ShapeSpec]
+    ) -> tuple[list[ValidationResult], list[tuple[str, float]]]:
         results: list[ValidationResult] = []
         timings: list[tuple[str, float]] = []
         for spec in specs:
@@ -190,14 +217,28 @@ class OxigraphEngine:
         return results, timings
 
     def shape(self, spec: ShapeSpec) -> list[ValidationResult]:
-        results = []
+        return self._counts(spec) + self._core(spec) + self._sparql(spec)
+
+    def _counts(self, spec: ShapeSpec) -> list[ValidationResult]:
         counts = [c for c in spec.constraints if c.component in COUNT_COMPONENTS]
-        if counts:
-            for row in self._select(compile_counts(spec, self.subclasses), ("this", "count")):
-                number = int(row["count"].value)
-                for c in counts:
-                    if (number < c.parameter) if c.component == SH.MinCountConstraintComponent else (number > c.parameter):
-                        results.append(_result(spec, c.component, row["this"], None, spec.path, _message(spec)))
+        if not counts:
+            return []
+        results = []
+        for row in self._select(compile_counts(spec, self.subclasses), ("this", "count")):
+            number = int(row["count"].value)
+            for c in counts:
+                if (
+                    number < c.parameter
+                    if c.component == SH.MinCountConstraintComponent
+                    else number > c.parameter
+                ):
+                    results.append(
+                        _result(spec, c.component, row["this"], None, spec.path, _message(spec))
+                    )
+        return results
+
+    def _core(self, spec: ShapeSpec) -> list[ValidationResult]:
+        results = []
         for constraint in spec.constraints:
             if constraint.component in COUNT_COMPONENTS:
                 continue
@@ -205,58 +246,109 @@ class OxigraphEngine:
             if constraint.component == SH.PatternConstraintComponent:
                 rows = _pattern_violations(constraint, rows)
             for row in rows:
-                value = row["value"] if "value" in row else None
-                results.append(_result(spec, constraint.component, row["this"], value, spec.path, _message(spec)))
-        if spec.sparql:
-            focus = {row["this"] for row in self._select(compile_focus(spec, self.subclasses))}
-            for constraint in spec.sparql:
-                results.extend(self.sparql(spec, constraint, focus))
+                results.append(
+                    _result(
+                        spec,
+                        constraint.component,
+                        row["this"],
+                        row.get("value"),
+                        spec.path,
+                        _message(spec),
+                    )
+                )
         return results
 
-    def sparql(self, spec: ShapeSpec, constraint: SparqlConstraint, focus: set[ox.Term]) -> list[ValidationResult]:
+    def _sparql(self, spec: ShapeSpec) -> list[ValidationResult]:
+        results = []
+        focus: set[ox.Term] | None = None
+        for constraint in spec.sparql:
+            rows = self._solutions(spec, constraint)
+            if rows and focus is None:  # most constraints find nothing, and then need no focus set
+                focus = {row["this"] for row in self._select(compile_focus(spec, self.subclasses))}
+            results.extend(self._sparql_results(spec, rows, focus or set()))
+        return results
+
+    def _solutions(self, spec: ShapeSpec, constraint: SparqlConstraint) -> list[dict[str, ox.Term]]:
+        """The rows of a SHACL-SPARQL constraint, run once over the whole graph."""
         try:
             solutions = self.store.query(constraint.query)
             variables = [v.value for v in solutions.variables]
+            rows = [
+                {name: solution[name] for name in variables if solution[name] is not None}
+                for solution in solutions
+            ]
         except (SyntaxError, ValueError, OSError, AttributeError) as exc:
-            raise UnsupportedShape(f"{spec.name}: the SPARQL constraint does not run: {exc}") from exc
+            raise UnsupportedShape(
+                f"{spec.name}: the SPARQL constraint does not run: {exc}"
+            ) from exc
         if "this" not in variables:
             raise UnsupportedShape(f"{spec.name}: the SPARQL constraint must select $this")
+        if any("this" not in row for row in rows):
+            raise UnsupportedShape(
+                f"{spec.name}: the SPARQL constraint returned a row without $this; it must bind "
+                "$this with its own triple patterns to run once over the whole graph"
+            )
+        return rows
+
+    def _sparql_results(
+        self, spec: ShapeSpec, rows: list[dict[str, ox.Term]], focus: set[ox.Term]
+    ) -> list[ValidationResult]:
         results = []
-        for solution in solutions:
-            bound = {name: solution[name] for name in variables if solution[name] is not None}
-            this = bound.get("this")
-            if this is None:
-                raise UnsupportedShape(
-                    f"{spec.name}: the SPARQL constraint returned a row without $this; it must bind "
-                    "$this with its own triple patterns to run once over the whole graph"
-                )
+        for bound in rows:
+            this = bound["this"]
             if this not in focus:
                 continue
             bound.setdefault("value", this)
             message = _message(spec, {name: term.value for name, term in bound.items()})
             results.append(
-                _result(spec, SH.SPARQLConstraintComponent, this, bound["value"], bound.get("path"), message)
+                _result(
+                    spec,
+                    SH.SPARQLConstraintComponent,
+                    this,
+                    bound["value"],
+                    bound.get("path"),
+                    message,
+                )
             )
         return results
 
-    def _select(self, query: Query, wanted: tuple[str, ...] = ("this", "value")) -> list[dict[str, ox.Term]]:
+    def _select(
+        self, query: Query, wanted: tuple[str, ...] = ("this", "value")
+    ) -> list[dict[str, ox.Term]]:
         substitutions = {ox.Variable(name): to_ox(term) for name, term in query.bindings.items()}
         solutions = self.store.query(query.text, substitutions=substitutions or None)
         names = [v.value for v in solutions.variables if v.value in wanted]
-        return [{name: solution[name] for name in names if solution[name] is not None} for solution in solutions]
+        return [
+            {name: solution[name] for name in names if solution[name] is not None}
+            for solution in solutions
+        ]
 
 
-def _pattern_violations(constraint: Constraint, rows: list[dict[str, ox.Term]]) -> list[dict[str, ox.Term]]:
+def _pattern_violations(
+    constraint: Constraint, rows: list[dict[str, ox.Term]]
+) -> list[dict[str, ox.Term]]:
     """sh:pattern with Python's `re`, as pySHACL applies it: a compiled regex per shape is far
     faster than Oxigraph's REGEX, which compiles a substituted pattern again for every row."""
     flags = 0
     for letter in constraint.flags:
         flags |= _FLAGS.get(letter, 0)
     pattern = re.compile(str(constraint.parameter), flags)
-    return [row for row in rows if isinstance(row["value"], ox.BlankNode) or not pattern.search(row["value"].value)]
+    return [
+        row
+        for row in rows
+        if isinstance(row["value"], ox.BlankNode) or not pattern.search(row["value"].value)
+    ]
 
 
-def _result(spec: ShapeSpec, component: URIRef, focus, value, path, message: str) -> ValidationResult:
+def _result(
+    spec: ShapeSpec,
+    component: URIRef,
+    focus: ox.Term,
+    value: ox.Term | None,
+    path: ShapePath | ox.NamedNode | None,
+    message: str,
+) -> ValidationResult:
+    """A result in rdflib terms (the engine works in Oxigraph terms until here)."""
     return ValidationResult(
         focus=to_rdflib(focus),
         shape=spec.node,

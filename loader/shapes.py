@@ -15,8 +15,16 @@ from pathlib import Path
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH
-from rdflib.paths import AlternativePath, InvPath, MulPath, OneOrMore, Path as RdfPath, SequencePath
-from rdflib.paths import ZeroOrMore, ZeroOrOne
+from rdflib.paths import (
+    AlternativePath,
+    InvPath,
+    MulPath,
+    OneOrMore,
+    SequencePath,
+    ZeroOrMore,
+    ZeroOrOne,
+)
+from rdflib.paths import Path as RdfPath
 from rdflib.term import Node
 from rdflib.util import guess_format
 
@@ -100,6 +108,7 @@ class ShapeSpec:
 
 
 TARGETS = (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf)
+_OTHER_TARGETS = (SH.targetNode, SH.target)
 
 COMPONENTS: dict[URIRef, URIRef] = {
     SH.minCount: SH.MinCountConstraintComponent,
@@ -118,8 +127,20 @@ COMPONENTS: dict[URIRef, URIRef] = {
 COUNTS = {SH.minCount, SH.maxCount}
 
 _DESCRIPTIVE = {
-    RDF.type, SH.name, SH.description, SH.message, SH.severity, SH.deactivated, SH.order, SH.group,
-    SH.flags, SH.path, SH.property, SH.sparql, *TARGETS, *COMPONENTS,
+    RDF.type,
+    SH.name,
+    SH.description,
+    SH.message,
+    SH.severity,
+    SH.deactivated,
+    SH.order,
+    SH.group,
+    SH.flags,
+    SH.path,
+    SH.property,
+    SH.sparql,
+    *TARGETS,
+    *COMPONENTS,
 }
 _SPARQL_KEYS = {RDF.type, SH.select, SH.prefixes, SH.message, SH.deactivated}
 _UNSUPPORTED_VARIABLES = ("$currentShape", "?currentShape", "$shapesGraph", "?shapesGraph", "$PATH")
@@ -147,10 +168,12 @@ def read_shapes(shapes: Graph) -> tuple[ShapeSpec, ...]:
 
 
 def _shape_nodes(shapes: Graph) -> set[Node]:
+    """Every node SHACL would treat as a shape: typed, nested, or given targets or parameters."""
     nodes: set[Node] = set(shapes.subjects(RDF.type, SH.NodeShape))
     nodes |= set(shapes.subjects(RDF.type, SH.PropertyShape))
     nodes |= set(shapes.objects(None, SH.property))
-    nodes |= {s for kind in TARGETS for s in shapes.subjects(kind, None)}
+    for predicate in (*TARGETS, *_OTHER_TARGETS, SH.path, *COMPONENTS):
+        nodes |= set(shapes.subjects(predicate, None))
     return nodes
 
 
@@ -158,7 +181,8 @@ def _check_keys(shapes: Graph, node: Node) -> None:
     """Refuse what the engine cannot evaluate, naming the shape and the feature."""
     if (node, RDF.type, RDFS.Class) in shapes:
         raise UnsupportedShape(
-            f"{_label(shapes, node)} is also a class (an implicit class target); add sh:targetClass instead"
+            f"{_label(shapes, node)} is also a class (an implicit class target); "
+            "give it sh:targetClass instead"
         )
     for predicate in set(shapes.predicates(node, None)):
         if str(predicate).startswith(str(SH)) and predicate not in _DESCRIPTIVE:
@@ -169,7 +193,9 @@ def _check_keys(shapes: Graph, node: Node) -> None:
     if (node, SH.property, None) in shapes and (
         (node, SH.path, None) in shapes or any(shapes.subjects(SH.property, node))
     ):
-        raise UnsupportedShape(f"{_label(shapes, node)}: property shapes nested more than one level deep")
+        raise UnsupportedShape(
+            f"{_label(shapes, node)}: property shapes nested more than one level deep"
+        )
 
 
 def _deactivated(shapes: Graph, node: Node) -> bool:
@@ -193,17 +219,24 @@ def _spec(shapes: Graph, node: Node, targets: tuple[Target, ...]) -> ShapeSpec:
     for parameter, component in COMPONENTS.items():
         for value in shapes.objects(node, parameter):
             if parameter in COUNTS and path is None:
-                raise UnsupportedShape(f"{_label(shapes, node)}: sh:minCount/sh:maxCount need sh:path")
+                raise UnsupportedShape(
+                    f"{_label(shapes, node)}: sh:minCount/sh:maxCount need sh:path"
+                )
             constraints.append(_constraint(shapes, node, parameter, component, value))
-    sparql = tuple(_sparql(shapes, node, s) for s in sorted(shapes.objects(node, SH.sparql), key=str))
+    sparql = tuple(
+        _sparql(shapes, node, s) for s in sorted(shapes.objects(node, SH.sparql), key=str)
+    )
     if sparql and path is not None:
-        raise UnsupportedShape(f"{_label(shapes, node)}: SPARQL constraints on property shapes are not supported")
+        raise UnsupportedShape(
+            f"{_label(shapes, node)}: SPARQL constraints on property shapes are not supported"
+        )
     severity = shapes.value(node, SH.severity) or SH.Violation
-    messages = tuple(sorted((m for m in shapes.objects(node, SH.message) if isinstance(m, Literal)), key=str))
-    name = shapes.value(node, SH.name)
+    messages = tuple(
+        sorted((m for m in shapes.objects(node, SH.message) if isinstance(m, Literal)), key=str)
+    )
     return ShapeSpec(
         node=node,
-        name=str(name) if name is not None else _label(shapes, node),
+        name=shape_name(shapes, node),
         severity=severity,
         messages=messages,
         targets=targets,
@@ -213,7 +246,9 @@ def _spec(shapes: Graph, node: Node, targets: tuple[Target, ...]) -> ShapeSpec:
     )
 
 
-def _constraint(shapes: Graph, node: Node, parameter: URIRef, component: URIRef, value: Node) -> Constraint:
+def _constraint(
+    shapes: Graph, node: Node, parameter: URIRef, component: URIRef, value: Node
+) -> Constraint:
     if parameter in COUNTS or parameter in (SH.minLength, SH.maxLength):
         return Constraint(component, int(value))
     if parameter == SH["in"]:
@@ -228,8 +263,8 @@ def _sparql(shapes: Graph, shape: Node, node: Node) -> SparqlConstraint | None:
     for predicate in set(shapes.predicates(node, None)):
         if predicate not in _SPARQL_KEYS:
             raise UnsupportedShape(
-                f"{_label(shapes, shape)}: the SPARQL constraint uses {predicate}, which the oxigraph "
-                "engine does not support; use --engine pyshacl"
+                f"{_label(shapes, shape)}: the SPARQL constraint uses {predicate}, which the "
+                "oxigraph engine does not support; use --engine pyshacl"
             )
     if _deactivated(shapes, node):
         return None
@@ -240,7 +275,8 @@ def _sparql(shapes: Graph, shape: Node, node: Node) -> SparqlConstraint | None:
     for variable in _UNSUPPORTED_VARIABLES:
         if variable in text:
             raise UnsupportedShape(
-                f"{_label(shapes, shape)}: the oxigraph engine does not pre-bind {variable}; use --engine pyshacl"
+                f"{_label(shapes, shape)}: the oxigraph engine does not pre-bind {variable}; "
+                "use --engine pyshacl"
             )
     return SparqlConstraint(node, _prefixes(shapes, node) + text)
 
@@ -253,13 +289,21 @@ def _prefixes(shapes: Graph, node: Node) -> str:
             prefix = shapes.value(declaration, SH.prefix)
             namespace = shapes.value(declaration, SH.namespace)
             if prefix is None or namespace is None:
-                raise UnsupportedShape(f"{holder}: every sh:declare needs sh:prefix and sh:namespace")
+                raise UnsupportedShape(
+                    f"{holder}: every sh:declare needs sh:prefix and sh:namespace"
+                )
             if declared.setdefault(str(prefix), str(namespace)) != str(namespace):
                 raise UnsupportedShape(f"{holder}: prefix {prefix} is declared with two namespaces")
     for prefix, namespace in declared.items():
-        if not prefix.replace("_", "").replace("-", "").isalnum() or any(c in namespace for c in '<>"{}|^`\\ '):
-            raise UnsupportedShape(f"sh:declare: {prefix!r} / {namespace!r} is not a valid prefix declaration")
-    return "".join(f"PREFIX {prefix}: <{namespace}>\n" for prefix, namespace in sorted(declared.items()))
+        if not prefix.replace("_", "").replace("-", "").isalnum() or any(
+            c in namespace for c in '<>"{}|^`\\ '
+        ):
+            raise UnsupportedShape(
+                f"sh:declare: {prefix!r} / {namespace!r} is not a valid prefix declaration"
+            )
+    return "".join(
+        f"PREFIX {prefix}: <{namespace}>\n" for prefix, namespace in sorted(declared.items())
+    )
 
 
 def shacl_path(graph: Graph, node: Node) -> ShapePath:
@@ -279,8 +323,16 @@ def shacl_path(graph: Graph, node: Node) -> ShapePath:
             return wrap(shacl_path(graph, inner))
     alternatives = graph.value(node, SH.alternativePath)
     if alternatives is not None:
-        return AlternativePath(*(shacl_path(graph, step) for step in Collection(graph, alternatives)))
+        return AlternativePath(
+            *(shacl_path(graph, step) for step in Collection(graph, alternatives))
+        )
     raise UnsupportedShape(f"{node} is not a SHACL path")
+
+
+def shape_name(shapes: Graph, node: Node) -> str:
+    """What a report calls a shape: its sh:name, or else its compact IRI."""
+    name = shapes.value(node, SH.name)
+    return str(name) if name is not None else _label(shapes, node)
 
 
 def _label(shapes: Graph, node: Node) -> str:

@@ -13,8 +13,10 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 from dataclasses import replace
+from functools import cache
 from pathlib import Path
 
+import pyoxigraph as ox
 import pyshacl
 from pyshacl.errors import ReportableRuntimeError
 from rdflib import Graph, Literal
@@ -22,10 +24,10 @@ from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
 from .locate import Locator
-from .resources import ontology_graph
+from .resources import ONTOLOGY_FILE, ontology_graph, resource_dir
 from .results import ValidationReport, ValidationResult
 from .shacl import OxigraphEngine
-from .shapes import UnsupportedShape, load_shapes, read_shapes, shacl_path
+from .shapes import UnsupportedShape, load_shapes, read_shapes, shacl_path, shape_name
 from .store import to_store
 from .study import natural_key
 
@@ -43,21 +45,34 @@ def validate(
         raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
     shapes = shapes if shapes is not None else load_shapes()
     specs = read_shapes(shapes) if engine == "oxigraph" else ()
-    ontology = ontology_graph()
     start = time.perf_counter()
-    store = to_store(graph, ontology)
+    store = _store(graph)
     timings = [("(store)", time.perf_counter() - start)]
     if engine == "oxigraph":
         results, shape_timings = OxigraphEngine(store).run(specs)
         timings.extend(shape_timings)
     else:
         data = graph if isinstance(graph, Graph) else _graph(graph)
-        results = _pyshacl(data, shapes, ontology)
+        results = _pyshacl(data, shapes, _ontology())
     start = time.perf_counter()
     locator = Locator(store)
     located = {_located(result, locator) for result in results}
     timings.append(("(locate)", time.perf_counter() - start))
     return ValidationReport(tuple(sorted(located, key=_order)), engine, tuple(timings))
+
+
+def _store(graph: Iterable[Triple]) -> ox.Store:
+    """The data and the ontology in one Oxigraph store. The ontology is parsed by Oxigraph from
+    its Turtle file (rdflib's copy gets canonical blank nodes for export, which costs ~1 s)."""
+    store = to_store(graph)
+    store.load(path=str(resource_dir("ontology") / ONTOLOGY_FILE), format=ox.RdfFormat.TURTLE)
+    return store
+
+
+@cache
+def _ontology() -> Graph:
+    """The ontology as an rdflib Graph for pySHACL, parsed once per process (only read)."""
+    return ontology_graph()
 
 
 def _graph(triples: Iterable[Triple]) -> Graph:
@@ -77,13 +92,14 @@ def _pyshacl(graph: Graph, shapes: Graph, ontology: Graph) -> list[ValidationRes
     for node in report.subjects(RDF.type, SH.ValidationResult):
         shape = report.value(node, SH.sourceShape)
         path = report.value(node, SH.resultPath)
-        name = shapes.value(shape, SH.name)
-        messages = sorted(str(m) for m in report.objects(node, SH.resultMessage) if isinstance(m, Literal))
+        messages = sorted(
+            str(m) for m in report.objects(node, SH.resultMessage) if isinstance(m, Literal)
+        )
         results.append(
             ValidationResult(
                 focus=report.value(node, SH.focusNode),
                 shape=shape,
-                shape_name=str(name) if name is not None else str(shape),
+                shape_name=shape_name(shapes, shape),
                 component=report.value(node, SH.sourceConstraintComponent),
                 path=shacl_path(report, path) if path is not None else None,
                 value=report.value(node, SH.value),

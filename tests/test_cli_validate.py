@@ -10,17 +10,18 @@ from click.testing import CliRunner
 from loader.cli import main
 
 from .conftest import SEED
-from .test_validate import MUTATIONS, QUOTE_1, Mutation, line_of
+from .test_validate import MUTATIONS, QUOTE_1, RULE_PREFIXES, Mutation, line_of
 
 CLAIM_MESSAGE = (
-    "clear_ownership is claimed for s1, but no quote grounds it: quote the passage of s1 that shows "
-    "clear_ownership and name clear_ownership in that segment's coding trace, or remove the claim."
+    "clear_ownership is claimed for s1, but no quote grounds it: quote the passage of s1 that "
+    "shows clear_ownership and name clear_ownership in that segment's coding trace, or remove "
+    "the claim."
 )
-OR_ANYTHING_ON_MAUVE = (
-    '@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix qg: <https://w3id.org/qualgraph/ontology#> .\n'
-    '<urn:rules#Either> a sh:NodeShape ; sh:targetClass qg:Source ;\n'
-    '    sh:or ( [ sh:path qg:url ; sh:minCount 1 ] [ sh:path qg:tinyUrl ; sh:minCount 1 ] ) .\n'
+URL_OR_TINY_URL = RULE_PREFIXES + (
+    "<urn:rules#Either> a sh:NodeShape ; sh:targetClass qg:Source ;\n"
+    "    sh:or ( [ sh:path qg:url ; sh:minCount 1 ] [ sh:path qg:tinyUrl ; sh:minCount 1 ] ) .\n"
 )
+VALID = Mutation()
 
 
 @pytest.fixture
@@ -33,7 +34,7 @@ def run(monkeypatch, tmp_path):
     return invoke
 
 
-def study(tmp_path, mutation: Mutation = Mutation()) -> dict[str, str]:
+def study(tmp_path, mutation: Mutation = VALID) -> dict[str, str]:
     return mutation.write(tmp_path / "traces")
 
 
@@ -53,7 +54,8 @@ def test_a_violation_exits_1_and_is_reported_at_file_and_line(run, tmp_path):
     assert result.stdout == (
         "traces/s_1.md\n"
         f"  {line:>5}  error    qgsh:ClaimGrounded  {CLAIM_MESSAGE}\n"
-        "                  focus study:document/s_1/claim/s1/clear_ownership  value study:code/clear_ownership\n"
+        + " " * 18
+        + "focus study:document/s_1/claim/s1/clear_ownership  value study:code/clear_ownership\n"
     )
     assert result.stderr == "1 errors, 0 warnings, 0 notes in 2 files\n"
 
@@ -93,7 +95,10 @@ def test_output_file_and_machine_formats(run, tmp_path):
     study(tmp_path, Mutation((("s_1.md", QUOTE_1, ""),)))
     written = run("traces", "-f", "json", "-o", "report.json")
     assert (written.exit_code, written.stdout) == (1, "")
-    assert json.loads((tmp_path / "report.json").read_text())["findings"][0]["rule"] == "qgsh:ClaimGrounded"
+    assert (
+        json.loads((tmp_path / "report.json").read_text())["findings"][0]["rule"]
+        == "qgsh:ClaimGrounded"
+    )
     github = run("traces", "-f", "github")
     assert github.stdout.startswith("::error file=traces/s_1.md,line=")
     junit = run("traces", "-f", "junit")
@@ -105,9 +110,9 @@ def test_output_file_and_machine_formats(run, tmp_path):
 def test_extra_shapes_add_the_studys_rules(run, tmp_path):
     study(tmp_path)
     (tmp_path / "rules.ttl").write_text(
-        "@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix qg: <https://w3id.org/qualgraph/ontology#> .\n"
-        '<urn:rules#TwoTitles> a sh:PropertyShape ; sh:message "Give a second title." ;\n'
-        "    sh:targetClass qg:Source ; sh:path <http://purl.org/dc/terms/title> ; sh:minCount 2 .\n",
+        RULE_PREFIXES
+        + '<urn:rules#TwoTitles> a sh:PropertyShape ; sh:message "Give a second title." ;\n'
+        + "    sh:targetClass qg:Source ; sh:path dcterms:title ; sh:minCount 2 .\n",
         encoding="utf-8",
     )
     result = run("traces", "--shapes", "rules.ttl")
@@ -135,11 +140,12 @@ def test_an_unreadable_shapes_file_exits_2(run, tmp_path):
 
 def test_a_feature_the_fast_engine_lacks_exits_2_and_runs_in_pyshacl(run, tmp_path):
     study(tmp_path)
-    (tmp_path / "or.ttl").write_text(OR_ANYTHING_ON_MAUVE, encoding="utf-8")
+    (tmp_path / "or.ttl").write_text(URL_OR_TINY_URL, encoding="utf-8")
     refused = run("traces", "--shapes", "or.ttl")
     assert refused.exit_code == 2
     assert refused.stderr == (
-        "Error: <urn:rules#Either> uses sh:or, which the oxigraph engine does not support; use --engine pyshacl\n"
+        "Error: <urn:rules#Either> uses sh:or, which the oxigraph engine does not support; "
+        "use --engine pyshacl\n"
     )
     accepted = run("traces", "--shapes", "or.ttl", "--engine", "pyshacl")
     assert (accepted.exit_code, accepted.stdout) == (0, "")

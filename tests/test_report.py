@@ -18,7 +18,9 @@ STUDY = DEFAULT_BASE
 COMPACT = Compactor(STUDY)
 
 
-def _result(focus: str, shape: str, file: str | None, line: int | None, **extra) -> ValidationResult:
+def _result(
+    focus: str, shape: str, file: str | None, line: int | None, **extra
+) -> ValidationResult:
     fields = dict(
         focus=URIRef(STUDY + focus),
         shape=QGSH[shape],
@@ -38,8 +40,13 @@ def _result(focus: str, shape: str, file: str | None, line: int | None, **extra)
 RESULTS = (
     _result("source/s2", "SourceIdUnique", "traces/s_2.md", 1, path=InvPath(QG.describesSource)),
     _result(
-        "document/s_10/claim/s10/x", "ClaimGrounded", "traces/s_10.md", 40,
-        component=SH.SPARQLConstraintComponent, value=URIRef(STUDY + "code/x"), message="x, 100% ungrounded: fix it",
+        "document/s_10/claim/s10/x",
+        "ClaimGrounded",
+        "traces/s_10.md",
+        40,
+        component=SH.SPARQLConstraintComponent,
+        value=URIRef(STUDY + "code/x"),
+        message="x, 100% ungrounded: fix it",
     ),
     _result("code/y", "CodeDefined", "traces/s_2.md", 7, severity=SH.Warning, path=QG.definedBy),
     _result("orphan", "QuoteSource", None, None, value=Literal('say "hi"')),
@@ -118,21 +125,32 @@ def test_junit_has_one_test_case_per_trace_file():
     assert suite.get("tests") == "5" and suite.get("failures") == "4"
     assert cases["traces/s_11.md"].find("failure") is None
     failure = cases["traces/s_2.md"].find("failure")
-    assert failure.text == "traces/s_2.md:1: error[qgsh:SourceIdUnique]: SourceIdUnique message (focus study:source/s2)"
+    assert (
+        failure.text == "traces/s_2.md:1: error[qgsh:SourceIdUnique]: SourceIdUnique message "
+        "(focus study:source/s2)"
+    )
     assert "warning[undefined-name]" in cases["traces/s_2.md"].find("system-out").text
     strict = ET.fromstring(FORMATS["junit"](report(fail_on=Severity.WARNING)))
     (case,) = [c for c in strict.iter("testcase") if c.get("name") == "traces/s_2.md"]
-    assert "warning[qgsh:CodeDefined]" in case.find("failure").text and case.find("system-out") is None
+    assert (
+        "warning[qgsh:CodeDefined]" in case.find("failure").text and case.find("system-out") is None
+    )
 
 
 def test_github_annotations_escape_their_fields():
     lines = FORMATS["github"](report()).splitlines()
     assert lines[0] == (
-        "::error file=traces/s_2.md,line=1,title=qgsh%3ASourceIdUnique::SourceIdUnique message (focus study:source/s2)"
+        "::error file=traces/s_2.md,line=1,title=qgsh%3ASourceIdUnique::"
+        "SourceIdUnique message (focus study:source/s2)"
     )
     claim = next(line for line in lines if "ClaimGrounded" in line)
-    assert claim.endswith("::x, 100%25 ungrounded: fix it (focus study:document/s_10/claim/s10/x, value study:code/x)")
-    assert any(line.startswith("::warning file=traces/s_2.md,line=7,title=undefined-name::") for line in lines)
+    assert claim.endswith(
+        "::x, 100%25 ungrounded: fix it (focus study:document/s_10/claim/s10/x, value study:code/x)"
+    )
+    assert any(
+        line.startswith("::warning file=traces/s_2.md,line=7,title=undefined-name::")
+        for line in lines
+    )
     assert any(line.startswith("::error title=qgsh%3AQuoteSource::") for line in lines)
 
 
@@ -144,7 +162,10 @@ def test_turtle_is_a_shacl_validation_report_with_places():
     assert len(results) == 6
     (unique,) = graph.subjects(SH.sourceShape, QGSH.SourceIdUnique)
     assert graph.value(graph.value(unique, SH.resultPath), SH.inversePath) == QG.describesSource
-    assert (graph.value(unique, QGSH.file), graph.value(unique, QGSH.line)) == (Literal("traces/s_2.md"), Literal(1))
+    assert (graph.value(unique, QGSH.file), graph.value(unique, QGSH.line)) == (
+        Literal("traces/s_2.md"),
+        Literal(1),
+    )
     (duplicate,) = graph.subjects(QGSH.diagnostic, Literal("duplicate-source"))
     assert graph.value(duplicate, SH.sourceConstraintComponent) == QGSH.LoaderDiagnostic
     assert graph.value(duplicate, SH.resultSeverity) == SH.Violation

@@ -33,17 +33,25 @@ _LEVELS = {"error": Severity.ERROR, "warning": Severity.WARNING, "info": Severit
     "extra_shapes",
     multiple=True,
     type=click.Path(dir_okay=False, path_type=Path),
-    help="A shapes file (Turtle) with the study's own rules, added to the bundled ones. Repeatable.",
+    help="A shapes file (Turtle) of the study's own rules, added to the bundled ones (repeatable).",
 )
-@click.option("-f", "--format", "fmt", type=click.Choice(list(FORMATS)), default="text", show_default=True)
+@click.option(
+    "-f", "--format", "fmt", type=click.Choice(list(FORMATS)), default="text", show_default=True
+)
 @click.option(
     "--fail-on",
     type=click.Choice(list(_LEVELS)),
     default="error",
     show_default=True,
-    help="Exit 1 when a finding is at least this severe (error = SHACL violations and loader errors).",
+    help="Exit 1 on a finding at least this severe (error: SHACL violations, loader errors).",
 )
-@click.option("--engine", type=click.Choice(ENGINES), default=ENGINES[0], show_default=True, help="SHACL engine.")
+@click.option(
+    "--engine",
+    type=click.Choice(ENGINES),
+    default=ENGINES[0],
+    show_default=True,
+    help="SHACL engine.",
+)
 def validate_command(
     paths: tuple[Path, ...],
     model_paths: tuple[Path, ...],
