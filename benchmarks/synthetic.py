@@ -12,7 +12,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_TEMPLATES = (ROOT / "seeds" / "000_09b85b6d370d55bc.txt",)
-FIXTURE_TEMPLATES = DEFAULT_TEMPLATES + tuple(sorted((ROOT / "tests" / "fixtures" / "study").glob("*.md")))
+FIXTURE_TEMPLATES = DEFAULT_TEMPLATES + tuple(
+    sorted((ROOT / "tests" / "fixtures" / "study").glob("*.md"))
+)
 """The seed plus the small fixture study: traces of a few hundred triples each."""
 
 _KIND_LINE = re.compile(r"^# ([sp])\s*\n\s*\d+\s*\n", re.MULTILINE)

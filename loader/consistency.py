@@ -53,7 +53,12 @@ def _coverage(study: Study, model: Model) -> Iterator[Diagnostic]:
     mentioned = _mentioned_in_traces(study)
     for identifier, (file, definition) in sorted(model.definitions.items()):
         if identifier not in mentioned:
-            yield info(file, definition.line, "model-only-code", f"{identifier} is in the model but no trace mentions it")
+            yield info(
+                file,
+                definition.line,
+                "model-only-code",
+                f"{identifier} is in the model but no trace mentions it",
+            )
     for identifier, entry in sorted(study.codebook.items()):
         if entry.definitions and entry.model_definition is None:
             file, definition = entry.definitions[-1]
@@ -69,11 +74,19 @@ def _sources(study: Study, model: Model) -> Iterator[Diagnostic]:
     traced = {t.source_id: t for t in study.traces if t.source_id}
     for source_id, (file, definition) in sorted(model.sources.items()):
         if source_id not in traced:
-            yield warning(file, definition.line, "source-without-trace", f"the model defines {source_id} but no trace has it")
+            yield warning(
+                file,
+                definition.line,
+                "source-without-trace",
+                f"the model defines {source_id} but no trace has it",
+            )
     for source_id, trace in traced.items():
         if source_id not in model.sources:
             yield warning(
-                trace.document.name, 1, "trace-without-source", f"{source_id} has a trace but the model does not define it"
+                trace.document.name,
+                1,
+                "trace-without-source",
+                f"{source_id} has a trace but the model does not define it",
             )
 
 

@@ -29,7 +29,9 @@ class HeaderField:
     span: Span
 
 
-SPEAKER_LABEL = re.compile(r"(interviewer|interviewee|moderator|expert(\s+\w{1,3})?)\s*:?", re.IGNORECASE)
+SPEAKER_LABEL = re.compile(
+    r"(interviewer|interviewee|moderator|expert(\s+\w{1,3})?)\s*:?", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)

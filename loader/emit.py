@@ -13,13 +13,13 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.term import Node
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.term import Node
 
 from . import vocabulary as vocab
 from .document import AxialTrace, CodingLine, Image, OpenTrace, PythonBlock, Quote, SourceFence
-from .namespaces import OA, QG, Iris, bind_prefixes
 from .model import Model
+from .namespaces import OA, QG, Iris, bind_prefixes
 from .resolve import CONTAINED_CODE, NOT_CODES, ResolvedTrace, Study, canonical, statement_codes
 from .statements import (
     ClassDefinition,
@@ -31,7 +31,6 @@ from .statements import (
     Statement,
     Verbatim,
 )
-
 
 Triple = tuple[Node, Node, Node]
 TYPE, DERIVED_FROM, START_LINE, END_LINE = RDF.type, PROV.wasDerivedFrom, QG.startLine, QG.endLine
@@ -122,7 +121,11 @@ class _Emitter:
         self.add(document, QG.describesSource, node)
         self.add(node, RDF.type, QG.Source)
         self.add(node, DCTERMS.identifier, Literal(trace.source_id))
-        end = doc.coding_line - 1 if doc.coding_line else (doc.header[-1].span.end if doc.header else 2)
+        end = (
+            doc.coding_line - 1
+            if doc.coding_line
+            else (doc.header[-1].span.end if doc.header else 2)
+        )
         self.provenance(node, document, 1, max(end, 1))
         for field in doc.header:
             self.header_field(node, field.key, field.value)
@@ -250,7 +253,9 @@ class _Emitter:
         self.provenance(node, document, block.span.start, block.span.end)
         self.statements(document, node, statements)
 
-    def statements(self, document: URIRef, container: URIRef, statements: Iterable[Statement]) -> None:
+    def statements(
+        self, document: URIRef, container: URIRef, statements: Iterable[Statement]
+    ) -> None:
         """One qg:Statement per distinct statement text; force impacts of one call share it."""
         nodes: dict[tuple[int, int, str], URIRef] = {}
         per_line: dict[int, int] = {}
@@ -259,7 +264,11 @@ class _Emitter:
             node = nodes.get(key)
             if node is None:
                 per_line[statement.line] = per_line.get(statement.line, 0) + 1
-                suffix = statement.line if per_line[statement.line] == 1 else f"{statement.line}-{per_line[statement.line]}"
+                suffix = (
+                    statement.line
+                    if per_line[statement.line] == 1
+                    else f"{statement.line}-{per_line[statement.line]}"
+                )
                 node = nodes[key] = self.iris.part(document, "statement", suffix)
                 self.statement_node(document, container, node, statement)
             elif isinstance(statement, Verbatim):
@@ -271,7 +280,9 @@ class _Emitter:
 
     def statement_node(self, document, container, node: URIRef, statement: Statement) -> None:
         form = vocab.statement_form(statement)
-        kind = {"verbatim": QG.UninterpretedStatement, "skipped": QG.SkippedStatement}.get(form, QG.Statement)
+        kind = {"verbatim": QG.UninterpretedStatement, "skipped": QG.SkippedStatement}.get(
+            form, QG.Statement
+        )
         self.add(node, RDF.type, kind)
         if kind != QG.Statement:
             self.add(node, RDF.type, QG.Statement)
@@ -297,7 +308,9 @@ class _Emitter:
                 self.add(link, QG.optionName, name)
                 self.add(self.code(decision), QG.hasOption, self.code(option))
             case ForceImpact(solution=solution, force=force, level=level):
-                link = self.link(document, node, statement, QG.ForceImpact, "impact", solution, force, level)
+                link = self.link(
+                    document, node, statement, QG.ForceImpact, "impact", solution, force, level
+                )
                 self.add(link, QG.solution, self.code(solution))
                 self.add(link, QG.force, self.code(force))
                 self.add(link, QG.levelText, Literal(level))
@@ -377,7 +390,6 @@ class _Emitter:
             self.claimed.add(node)
             self.provenance(node, document, statement.line, statement.end_line)
 
-
     # -- consolidated model -----------------------------------------------------------------
     def model(self, model: Model, first_position: int) -> None:
         traced = {trace.source_id for trace in self.study.traces}
@@ -408,7 +420,9 @@ class _Emitter:
 
 
 def _as_flag(value: object) -> str:
-    return {True: "yes", False: "no"}.get(value, str(value)) if isinstance(value, bool) else str(value)
+    return (
+        {True: "yes", False: "no"}.get(value, str(value)) if isinstance(value, bool) else str(value)
+    )
 
 
 def emit_triples(study: Study, base: str | None = None) -> list[Triple]:

@@ -24,7 +24,13 @@ FORMATS: dict[str, ox.RdfFormat] = {
 }
 """Format names offered to the user → Oxigraph formats."""
 
-SUFFIXES = {"turtle": ".ttl", "ntriples": ".nt", "jsonld": ".jsonld", "rdfxml": ".rdf", "trig": ".trig"}
+SUFFIXES = {
+    "turtle": ".ttl",
+    "ntriples": ".nt",
+    "jsonld": ".jsonld",
+    "rdfxml": ".rdf",
+    "trig": ".trig",
+}
 
 
 def canonical(triples: Iterable[tuple[Node, Node, Node]]) -> list[ox.Triple]:

@@ -172,8 +172,9 @@ class _Reader:
             self.dicts[variable] = (value, source)
             self.skipped(site, f"dict `{variable}`, read where it is passed to a call")
         elif (names := _name_list(value)) is not None:
-            self.add(NameList(**site.fields(), variable=variable, names=names[0],
-                              includes=names[1]))
+            self.add(
+                NameList(**site.fields(), variable=variable, names=names[0], includes=names[1])
+            )
         else:
             self.skipped(site, f"assignment to `{variable}`, not a coding construct")
 
@@ -270,8 +271,14 @@ class _Reader:
                 continue
             for force, level in zip(value.keys, value.values, strict=True):
                 if isinstance(force, ast.Name):
-                    self.add(ForceImpact(**site.fields(), solution=solution.id, force=force.id,
-                                         level=_name_or_text(level, dict_source)))
+                    self.add(
+                        ForceImpact(
+                            **site.fields(),
+                            solution=solution.id,
+                            force=force.id,
+                            level=_name_or_text(level, dict_source),
+                        )
+                    )
                 else:
                     text = _text(force, dict_source)
                     self.malformed_relation(site, f"force `{text}` of `{solution.id}` not a name")
@@ -294,13 +301,23 @@ class _Reader:
                 self.malformed_relation(site, f"`{pair}` is not `name: name or [names]`")
             elif role == "forces":
                 for force in targets:
-                    self.add(ForceImpact(**site.fields(), solution=key.id, force=force,
-                                         level=stereotype or ""))
+                    self.add(
+                        ForceImpact(
+                            **site.fields(), solution=key.id, force=force, level=stereotype or ""
+                        )
+                    )
             else:
                 pairs.extend((key.id, target) for target in targets)
         if pairs:
-            self.add(LinkStatement(**site.fields(), pairs=tuple(pairs), role_name=role,
-                                   stereotype=stereotype, variable=variable))
+            self.add(
+                LinkStatement(
+                    **site.fields(),
+                    pairs=tuple(pairs),
+                    role_name=role,
+                    stereotype=stereotype,
+                    variable=variable,
+                )
+            )
         if not links.keys:
             self.malformed_relation(site, "an empty dict: no link to read")
 
@@ -316,11 +333,19 @@ class _Reader:
             return
         role, stereotype = _role_and_stereotype(_keywords(call), source)
         pairs = tuple((owner.id, name) for name in targets)
-        self.add(LinkStatement(**site.fields(), pairs=pairs, role_name=role,
-                               stereotype=stereotype, variable=variable))
+        self.add(
+            LinkStatement(
+                **site.fields(),
+                pairs=pairs,
+                role_name=role,
+                stereotype=stereotype,
+                variable=variable,
+            )
+        )
 
-    def how_link(self, call: ast.Call, site: _Site, source: list[str], variable: str | None
-                 ) -> None:
+    def how_link(
+        self, call: ast.Call, site: _Site, source: list[str], variable: str | None
+    ) -> None:
         """`add_stereotyped_link_with_how_tagged_value(a, b, stereotype, "how")`."""
         args, keywords = call.args, _keywords(call)
         start, end, stereotype, how = (

@@ -100,7 +100,7 @@ def read_model(files: Sequence[tuple[Path, str]]) -> Model:
                             model_file.name,
                             statement.line,
                             "model-source-redefined",
-                            f"source {statement.variable} is defined again; the last definition wins",
+                            f"source {statement.variable} is defined again; the last one wins",
                         )
                     )
                 target[statement.variable] = (model_file.name, statement)
@@ -113,7 +113,9 @@ def read_model(files: Sequence[tuple[Path, str]]) -> Model:
     return Model(tuple(model_files), definitions, sources, lists, tuple(claims), tuple(diagnostics))
 
 
-def expand(name: str, lists: dict[str, tuple[str, NameList]], seen: frozenset[str] = frozenset()) -> list[str]:
+def expand(
+    name: str, lists: dict[str, tuple[str, NameList]], seen: frozenset[str] = frozenset()
+) -> list[str]:
     """The identifiers a list variable stands for, following `a = b + [...]` concatenations."""
     if name not in lists or name in seen:
         return [name]
@@ -136,7 +138,12 @@ def _claims(
             for code in codes:
                 if code in seen:
                     diagnostics.append(
-                        info(file, statement.line, "duplicate-claim", f"{source_id} lists {code} more than once")
+                        info(
+                            file,
+                            statement.line,
+                            "duplicate-claim",
+                            f"{source_id} lists {code} more than once",
+                        )
                     )
                     continue
                 seen.add(code)

@@ -6,16 +6,17 @@ anchored on what a researcher recognises: the source id, the trace file, the lin
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache, lru_cache
 from urllib.parse import quote
 
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
+
 class _Vocabulary(Namespace):
     """A Namespace that makes each term once: emitting a study asks for them ~10^5 times."""
 
-    @lru_cache(maxsize=None)  # noqa: B019 - namespaces live as long as the process
+    @cache  # noqa: B019 - namespaces live as long as the process
     def term(self, name: str) -> URIRef:
         return super().term(name)
 
@@ -48,7 +49,12 @@ PREFIXES: dict[str, Namespace] = {
 def data_prefixes(base: str) -> dict[str, str]:
     """Prefixes for the study's own nodes, so Turtle reads `code:end_to_end`, `source:s25`."""
     base = Iris(base).base
-    return {"study": base, "code": base + "code/", "source": base + "source/", "document": base + "document/"}
+    return {
+        "study": base,
+        "code": base + "code/",
+        "source": base + "source/",
+        "document": base + "document/",
+    }
 
 
 def bind_prefixes(graph: Graph, base: str) -> None:

@@ -170,7 +170,7 @@ def _heading(line: str) -> tuple[int, str] | None:
 
 
 def _marker(line: str) -> str | None:
-    """"open" / "axial" for a `**OPEN CODING TRACE:**`-style marker, also one written inside a
+    """ "open" / "axial" for a `**OPEN CODING TRACE:**`-style marker, also one written inside a
     quote. Upper case only, so a quoted sentence about "**Open coding**" stays quote text."""
     text = line.strip()
     if text.startswith(">"):

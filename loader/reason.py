@@ -1,4 +1,4 @@
-"""OWL reasoning with owlready2's HermiT: is the study's decision model consistent with the ontology?
+"""OWL reasoning with owlready2's HermiT: does the decision model agree with the ontology?
 
 Only the decision model goes to the reasoner (codes, their kinds and the reified links): that is
 where OWL axioms bite (a force used as an option, an impact with two levels), and it keeps the
@@ -21,8 +21,17 @@ from .namespaces import QG
 from .resources import ontology_graph
 
 MODEL_PROPERTIES = (
-    QG.decision, QG.option, QG.solution, QG.force, QG.impactLevel, QG.linkFrom, QG.linkTo,
-    QG.relationType, QG.nextDecisionType, QG.hasOption, QG.impacts,
+    QG.decision,
+    QG.option,
+    QG.solution,
+    QG.force,
+    QG.impactLevel,
+    QG.linkFrom,
+    QG.linkTo,
+    QG.relationType,
+    QG.nextDecisionType,
+    QG.hasOption,
+    QG.impacts,
 )
 
 
@@ -92,7 +101,11 @@ def conflicts(graph: Graph) -> list[Conflict]:
                     link,
                     f"{name} is {what} but is used as the {end.split('#')[-1]} of "
                     f"{LINK_NAMES[link_class]}, which needs a {expected}"
-                    + ("" if declared else f"; elsewhere it is used as a {'/'.join(sorted(implied - {expected}))}"),
+                    + (
+                        ""
+                        if declared
+                        else f"; elsewhere it is used as a {'/'.join(sorted(implied - {expected}))}"
+                    ),
                     *_where(graph, link),
                 )
             )
@@ -100,7 +113,10 @@ def conflicts(graph: Graph) -> list[Conflict]:
 
 
 def _where(graph: Graph, link: URIRef) -> tuple[str | None, int | None]:
-    document = next((d for d in graph.objects(link, PROV.wasDerivedFrom) if (d, QG.filePath, None) in graph), None)
+    document = next(
+        (d for d in graph.objects(link, PROV.wasDerivedFrom) if (d, QG.filePath, None) in graph),
+        None,
+    )
     file = graph.value(document, QG.filePath) if document is not None else None
     line = graph.value(link, QG.startLine)
     return (str(file) if file is not None else None, int(line) if line is not None else None)
@@ -108,7 +124,9 @@ def _where(graph: Graph, link: URIRef) -> tuple[str | None, int | None]:
 
 def decision_model(graph: Graph) -> Graph:
     """The part of the study graph the reasoner needs: codes, links and their typed values."""
-    subjects = set(graph.subjects(RDF.type, SKOS.Concept)) | set(graph.subjects(RDF.type, QG.ModelLink))
+    subjects = set(graph.subjects(RDF.type, SKOS.Concept)) | set(
+        graph.subjects(RDF.type, QG.ModelLink)
+    )
     model = Graph()
     for subject in subjects:
         model.add((subject, RDF.type, OWL.NamedIndividual))  # owlready2 needs the declaration

@@ -1,4 +1,4 @@
-"""Resolve a whole study: one codebook, every name reference, and the findings a reviewer asks about.
+"""Resolve a whole study: one codebook, every name reference, the findings a reviewer asks about.
 
 Names are the study's vocabulary: a code is defined once (`x = CClass(...)`) and then used by
 name in later traces, so a study is resolved as a whole, in coding order. A name used but never
@@ -160,7 +160,9 @@ def resolve(records: Sequence[TraceRecord], model: Model | None = None) -> Study
         )
         claims = tuple(_claims(record, source_id, aliases, diagnostics))
         _check_impacts(record, diagnostics)
-        traces.append(ResolvedTrace(record, position, source_id, slugs[position - 1], segments, claims))
+        traces.append(
+            ResolvedTrace(record, position, source_id, slugs[position - 1], segments, claims)
+        )
     _check_references(traces, codebook, diagnostics)
     return Study(tuple(traces), codebook, aliases, tuple(diagnostics), model)
 
@@ -202,7 +204,11 @@ def _codebook(
     for record in records:
         file = record.document.name
         for _, statement in _axial_statements(record):
-            if isinstance(statement, ClassDefinition) and statement.metaclass not in NOT_CODES and statement.variable:
+            if (
+                isinstance(statement, ClassDefinition)
+                and statement.metaclass not in NOT_CODES
+                and statement.variable
+            ):
                 _define(codebook, file, statement, diagnostics)
             elif isinstance(statement, Alias):
                 aliases[statement.variable] = statement.target
@@ -232,7 +238,12 @@ def _define(
             )
         else:
             diagnostics.append(
-                info(file, definition.line, "redefinition", f"{definition.variable} is defined again (as at {where})")
+                info(
+                    file,
+                    definition.line,
+                    "redefinition",
+                    f"{definition.variable} is defined again (as at {where})",
+                )
             )
     entry.definitions.append((file, definition))
     entry.metaclass = definition.metaclass
@@ -251,7 +262,9 @@ def canonical(name: str, aliases: Mapping[str, str]) -> str:
 def statement_codes(statement: Statement) -> tuple[str, ...]:
     """The identifiers a statement uses as codes, as written."""
     match statement:
-        case ClassDefinition(metaclass=metaclass, variable=variable) if metaclass not in NOT_CODES and variable:
+        case ClassDefinition(metaclass=metaclass, variable=variable) if (
+            metaclass not in NOT_CODES and variable
+        ):
             return (variable,)
         case OptionLink(decision=decision, option=option):
             return (decision, option)
@@ -336,7 +349,7 @@ def _check_impacts(record: TraceRecord, diagnostics: list[Diagnostic]) -> None:
                         record.document.name,
                         statement.line,
                         "conflicting-impact",
-                        f"{statement.solution} → {statement.force} is given two levels, {previous} and "
+                        f"{statement.solution} → {statement.force} has two levels, {previous} and "
                         f"{statement.level}, in one add_force_relations; keep one",
                     )
                 )
@@ -396,7 +409,9 @@ def _as_text(value: object) -> str:
     return str(value).strip()
 
 
-def _check_header_values(doc: TraceDocument, block: ClassDefinition, diagnostics: list[Diagnostic]) -> None:
+def _check_header_values(
+    doc: TraceDocument, block: ClassDefinition, diagnostics: list[Diagnostic]
+) -> None:
     values = dict(block.values)
     header = {key: doc.field(key) for key in HEADER_TO_BLOCK}
     # A swap of source type and author type reads better as one finding than two.
@@ -450,7 +465,9 @@ def undefined_name(file: str, line: int, name: str, hint: str | None) -> Diagnos
 
 
 def _check_references(
-    traces: Sequence[ResolvedTrace], codebook: Mapping[str, CodeEntry], diagnostics: list[Diagnostic]
+    traces: Sequence[ResolvedTrace],
+    codebook: Mapping[str, CodeEntry],
+    diagnostics: list[Diagnostic],
 ) -> None:
     defined = sorted(name for name, entry in codebook.items() if entry.defined)
     suggestions: dict[str, str | None] = {}
@@ -462,5 +479,7 @@ def _check_references(
                 if mention.code not in suggestions:
                     suggestions[mention.code] = closest(mention.code, defined)
                 diagnostics.append(
-                    undefined_name(trace.document.name, mention.line, mention.code, suggestions[mention.code])
+                    undefined_name(
+                        trace.document.name, mention.line, mention.code, suggestions[mention.code]
+                    )
                 )

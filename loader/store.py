@@ -12,11 +12,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from .namespaces import PREFIXES
-
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 QUERY_PREFIXES = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
@@ -60,7 +59,9 @@ def to_rdflib(term: object) -> Node | None:
 def to_store(*graphs: Iterable[tuple[Node, Node, Node]]) -> ox.Store:
     """An in-memory Oxigraph store holding the union of `graphs` (rdflib Graphs or triple lists)."""
     store = ox.Store()
-    store.bulk_extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o)) for graph in graphs for s, p, o in graph)
+    store.bulk_extend(
+        ox.Quad(to_ox(s), to_ox(p), to_ox(o)) for graph in graphs for s, p, o in graph
+    )
     return store
 
 

@@ -63,7 +63,11 @@ def find_traces(paths: Iterable[Path]) -> list[Path]:
         if path.is_dir():
             found.extend(
                 sorted(
-                    (p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in TRACE_SUFFIXES),
+                    (
+                        p
+                        for p in path.rglob("*")
+                        if p.is_file() and p.suffix.lower() in TRACE_SUFFIXES
+                    ),
                     key=lambda p: natural_key(p.relative_to(path)),
                 )
             )
@@ -95,27 +99,35 @@ def interpret_trace(path: Path, diagnostics: list[Diagnostic]) -> TraceRecord | 
     if document.is_template:
         return None
     if document.kind is None and document.coding_line is None and not document.segments:
-        diagnostics.append(info(name, 1, "not-a-trace", "no `# s`/`# p` header and no `# coding`: skipped"))
+        diagnostics.append(
+            info(name, 1, "not-a-trace", "no `# s`/`# p` header and no `# coding`: skipped")
+        )
         return None
     source_block = None
     if document.source_block is not None:
-        source_block = _interpret(document.source_block.code, name, document.source_block.first_line, False, diagnostics)
+        source_block = _interpret(
+            document.source_block.code, name, document.source_block.first_line, False, diagnostics
+        )
     blocks = {}
     for segment in document.segments:
         for trace in segment.traces:
             for block in getattr(trace, "blocks", ()):
-                blocks[block.span.start] = _interpret(block.code, name, block.first_line, block.is_code_list, diagnostics)
+                blocks[block.span.start] = _interpret(
+                    block.code, name, block.first_line, block.is_code_list, diagnostics
+                )
     return TraceRecord(document, source_block, blocks)
 
 
-def _interpret(code: str, name: str, first_line: int, code_list: bool, diagnostics: list[Diagnostic]) -> Interpretation:
+def _interpret(
+    code: str, name: str, first_line: int, code_list: bool, diagnostics: list[Diagnostic]
+) -> Interpretation:
     result = interpret_block(code, name, first_line, code_list=code_list)
     diagnostics.extend(result.diagnostics)
     return result
 
 
 def load_model(paths: Sequence[Path], model_paths: Sequence[Path] | None) -> Model | None:
-    """The consolidated model named by `model_paths`, or found in a `model/` folder by convention."""
+    """The consolidated model in `model_paths`, or in a `model/` folder found by convention."""
     if model_paths is None:
         folder = conventional_model_folder(paths)
         model_paths = [folder] if folder else []

@@ -55,7 +55,9 @@ class Summary:
         return [(label, str(value)) for label, value in rows]
 
 
-def summarize(study: Study, diagnostics: tuple[Diagnostic, ...], triples: int | None = None) -> Summary:
+def summarize(
+    study: Study, diagnostics: tuple[Diagnostic, ...], triples: int | None = None
+) -> Summary:
     segments = quotes = memos = coding_lines = blocks = 0
     statements: list[object] = []
     used: set[str] = set()

@@ -60,9 +60,12 @@ IMPACT_LEVELS: dict[str, URIRef] = {
     "positive_and_negative": QG.PositiveAndNegative,
 }
 
+
 def _individuals(names: str) -> dict[str, URIRef]:
     """snake_case names as written in traces → their CamelCase named individuals."""
-    return {name: QG["".join(part.capitalize() for part in name.split("_"))] for name in names.split()}
+    return {
+        name: QG["".join(part.capitalize() for part in name.split("_"))] for name in names.split()
+    }
 
 
 RELATION_TYPES: dict[str, URIRef] = _individuals(
@@ -94,7 +97,9 @@ def flag(value: str) -> Literal | None:
     return None
 
 
-def link_kind(role_name: str | None, stereotype: str | None) -> tuple[URIRef, URIRef, URIRef | None]:
+def link_kind(
+    role_name: str | None, stereotype: str | None
+) -> tuple[URIRef, URIRef, URIRef | None]:
     """Which reified link an `add_links` call makes, and its typed value (None if unknown)."""
     role = (role_name or "").strip().lower()
     if stereotype in NEXT_DECISION_TYPES or role in NEXT_DECISION_ROLES:

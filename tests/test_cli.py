@@ -25,7 +25,10 @@ def test_load_defaults_to_seeds_and_summarises(run):
     result = run("load")
     assert result.exit_code == 0
     assert "quotes" in result.stdout and " 11 " in result.stdout
-    assert "seeds/000_09b85b6d370d55bc.txt:65: warning[undefined-name]: trustworthy_decision" in result.stderr
+    assert (
+        "seeds/000_09b85b6d370d55bc.txt:65: warning[undefined-name]: trustworthy_decision"
+        in result.stderr
+    )
     assert result.stderr.rstrip().endswith("(-v shows notes)")
 
 
@@ -67,7 +70,7 @@ def test_export_to_file_with_ontology(run, tmp_path):
     assert result.exit_code == 0
     assert result.stdout == ""
     text = out.read_text()
-    assert "a owl:Ontology" in text and "source:s1 dcterms:identifier \"s1\"" in text
+    assert "a owl:Ontology" in text and 'source:s1 dcterms:identifier "s1"' in text
     again = tmp_path / "again.ttl"
     run("export", str(FIXTURES / "study"), "-o", str(again), "--with-ontology")
     assert again.read_text() == text

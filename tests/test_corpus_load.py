@@ -48,7 +48,11 @@ def test_every_non_blank_coding_line_is_held_by_a_text_node(real):
     covered: dict[str, set[int]] = defaultdict(set)
     for kind in TEXT_NODES:
         for node in graph.subjects(RDF.type, kind):
-            documents = [d for d in graph.objects(node, PROV.wasDerivedFrom) if (d, RDF.type, QG.TraceDocument) in graph]
+            documents = [
+                d
+                for d in graph.objects(node, PROV.wasDerivedFrom)
+                if (d, RDF.type, QG.TraceDocument) in graph
+            ]
             if not documents:
                 continue  # a statement of a consolidated model file
             document = documents[0]
@@ -57,7 +61,9 @@ def test_every_non_blank_coding_line_is_held_by_a_text_node(real):
     missing = []
     for trace in loaded.study.traces:
         doc = trace.document
-        lines = doc.path.read_text(encoding="utf-8").split("\n")  # not splitlines: \f is not a line end
+        lines = doc.path.read_text(encoding="utf-8").split(
+            "\n"
+        )  # not splitlines: \f is not a line end
         first = (doc.coding_line or doc.segments[0].span.start) + 1
         for number in range(first, len(lines) + 1):
             line = lines[number - 1]
@@ -78,6 +84,15 @@ def test_python_statements_are_interpreted_or_verbatim(real):
     spans = {(s.line, s.end_line, s.text) for s in verbatim_statements(loaded.study)}
     assert len(verbatim) == len(spans) == 14  # the two malformed pairs share one call
     lost = {(Path(d.file).name, d.line) for d in loaded.diagnostics if d.code == "uninterpretable"}
-    assert {("s_1.md", 173), ("s_4.md", 278), ("s_5.md", 68), ("s_8.md", 115), ("s_8.md", 141),
-            ("s_41.md", 125), ("p_4.md", 447), ("p_4.md", 448), ("p_6.md", 480)} <= lost
+    assert {
+        ("s_1.md", 173),
+        ("s_4.md", 278),
+        ("s_5.md", 68),
+        ("s_8.md", 115),
+        ("s_8.md", 141),
+        ("s_41.md", 125),
+        ("p_4.md", 447),
+        ("p_4.md", 448),
+        ("p_6.md", 480),
+    } <= lost
     assert summary.interpreted > 1000

@@ -33,5 +33,9 @@ def test_consistency_findings(real):
     assert codes["unlinked-code-list"] == 1  # p11_codes, I-F1
     assert codes["duplicate-claim"] == 0  # p11's duplicate is in the unlinked list
     assert codes["trace-without-source"] == codes["source-without-trace"] == 0
-    misspelt = {d.message.split()[0] for d in real.diagnostics if d.code == "undefined-name" and "did you mean" in d.message}
+    misspelt = {
+        d.message.split()[0]
+        for d in real.diagnostics
+        if d.code == "undefined-name" and "did you mean" in d.message
+    }
     assert {"ci_cd_proces", "communication_decision", "trustworthy_decision", "reuse"} <= misspelt

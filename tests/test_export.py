@@ -19,12 +19,16 @@ def graph():
 @pytest.mark.parametrize("fmt", [pytest.param(f, id=f) for f in FORMATS if f != "trig"])
 def test_round_trip_is_isomorphic(graph, fmt):
     text = serialize(graph, fmt)
-    parsed = Graph().parse(data=text, format={"ntriples": "nt", "jsonld": "json-ld", "rdfxml": "xml"}.get(fmt, fmt))
+    parsed = Graph().parse(
+        data=text, format={"ntriples": "nt", "jsonld": "json-ld", "rdfxml": "xml"}.get(fmt, fmt)
+    )
     assert_isomorphic(graph, parsed)
 
 
 def test_trig_holds_the_study_in_one_named_graph(graph):
-    dataset = Dataset().parse(data=serialize(graph, "trig", graph_name="https://example.org/g"), format="trig")
+    dataset = Dataset().parse(
+        data=serialize(graph, "trig", graph_name="https://example.org/g"), format="trig"
+    )
     assert_isomorphic(graph, dataset.graph("https://example.org/g"))
 
 

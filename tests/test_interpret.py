@@ -64,7 +64,7 @@ def test_class_definitions_with_values_typo_and_any_metaclass():
     result = read(
         '    s5 = CClass(source, "s5", values={\n'
         '        "title": "What" + " is", "example": False, "n": -1, "tags": [a], "who": other})\n'
-        '    none = CClass(do_nothing_design_solution, \'Do nothing\')\n'
+        "    none = CClass(do_nothing_design_solution, 'Do nothing')\n"
         '    periodic = CClas(force, "Execution at periodic intervals")\n'
         '    CClass(category, "Unbound")\n',
         40,
@@ -73,14 +73,31 @@ def test_class_definitions_with_values_typo_and_any_metaclass():
     assert first == ClassDefinition(
         text='    s5 = CClass(source, "s5", values={\n'
         '        "title": "What" + " is", "example": False, "n": -1, "tags": [a], "who": other})',
-        line=40, end_line=41, origin="code", variable="s5", metaclass="source", label="s5",
-        values=(("title", "What is"), ("example", False), ("n", -1), ("tags", "[a]"),
-                ("who", "other")),
+        line=40,
+        end_line=41,
+        origin="code",
+        variable="s5",
+        metaclass="source",
+        label="s5",
+        values=(
+            ("title", "What is"),
+            ("example", False),
+            ("n", -1),
+            ("tags", "[a]"),
+            ("who", "other"),
+        ),
     )
     assert (second.variable, second.metaclass, second.label, second.line) == (
-        "none", "do_nothing_design_solution", "Do nothing", 42)
+        "none",
+        "do_nothing_design_solution",
+        "Do nothing",
+        42,
+    )
     assert (third.variable, third.metaclass, third.label) == (
-        "periodic", "force", "Execution at periodic intervals")
+        "periodic",
+        "force",
+        "Execution at periodic intervals",
+    )
     assert (fourth.variable, fourth.metaclass, fourth.line) == ("", "category", 44)
     assert codes(result) == [("call-typo", 43)]
 
@@ -96,8 +113,13 @@ def test_option_links_positional_two_argument_and_keyword_forms():
     )
     links = [(s.decision, s.option, s.name, s.line, s.end_line) for s in result.statements]
     assert links == [
-        ("trustworthy_decision", "maintaining_source_of_truth",
-         "Keep the original version of the data", 7, 8),
+        (
+            "trustworthy_decision",
+            "maintaining_source_of_truth",
+            "Keep the original version of the data",
+            7,
+            8,
+        ),
         ("security_decision", "attribute_based_access_control", None, 9, 9),
         ("d", "o", "n", 10, 10),
         ("d", "o2", None, 11, 11),
@@ -121,7 +143,8 @@ def test_force_relations_one_impact_per_pair_sharing_the_call_text():
         ("request_access_search_engine", "discoverability", "neutral"),
     ]
     assert {(s.text, s.line, s.end_line, type(s)) for s in result.statements} == {
-        (code, 179, 183, ForceImpact)}
+        (code, 179, 183, ForceImpact)
+    }
 
 
 def test_force_relations_through_a_named_dict_and_through_add_links_forces():
@@ -132,11 +155,21 @@ def test_force_relations_through_a_named_dict_and_through_add_links_forces():
         'add_links({practice: force}, role_name="forces", stereotype_instances=negative)\n',
         1,
     )
-    assert kinds(result) == [("Skipped", 1, 1), ("ForceImpact", 2, 2), ("ForceImpact", 2, 2),
-                             ("Verbatim", 3, 3), ("ForceImpact", 4, 4)]
-    impacts = [(s.solution, s.force, s.level) for s in result.statements if isinstance(s, ForceImpact)]
-    assert impacts == [("a", "f1", "positive"), ("b", "f2", "very_negative"),
-                       ("practice", "force", "negative")]
+    assert kinds(result) == [
+        ("Skipped", 1, 1),
+        ("ForceImpact", 2, 2),
+        ("ForceImpact", 2, 2),
+        ("Verbatim", 3, 3),
+        ("ForceImpact", 4, 4),
+    ]
+    impacts = [
+        (s.solution, s.force, s.level) for s in result.statements if isinstance(s, ForceImpact)
+    ]
+    assert impacts == [
+        ("a", "f1", "positive"),
+        ("b", "f2", "very_negative"),
+        ("practice", "force", "negative"),
+    ]
     assert ("malformed-relation", 3) in codes(result)
 
 
@@ -150,11 +183,20 @@ def test_links_dict_form_method_form_and_how_tagged_value():
         '    add_links({s1: s1_codes}, role_name="contained_code")\n',
         20,
     )
-    assert [(s.pairs, s.role_name, s.stereotype, s.variable, s.how, s.line, s.end_line)
-            for s in result.statements] == [
+    assert [
+        (s.pairs, s.role_name, s.stereotype, s.variable, s.how, s.line, s.end_line)
+        for s in result.statements
+    ] == [
         ((("a", "b"), ("a", "c"), ("d", "e")), "next decision", "s", None, None, 20, 20),
-        ((("register_datasets", "service_locator"),), "to", "uses",
-         "register_datasets_search_engine", None, 21, 22),
+        (
+            (("register_datasets", "service_locator"),),
+            "to",
+            "uses",
+            "register_datasets_search_engine",
+            None,
+            21,
+            22,
+        ),
         ((("x", "y"), ("x", "z")), "from", None, None, None, 23, 23),
         ((("a", "b"),), None, "uses", "how", "via REST", 24, 24),
         ((("s1", "s1_codes"),), "contained_code", None, None, None, 25, 25),
@@ -172,28 +214,46 @@ def test_aliases_name_lists_and_bare_names():
         "    n1, n2\n",
         300,
     )
-    assert result.statements[0] == Alias(text="    q = p", line=300, end_line=300, origin="code",
-                                         variable="q", target="p")
+    assert result.statements[0] == Alias(
+        text="    q = p", line=300, end_line=300, origin="code", variable="q", target="p"
+    )
     assert result.statements[1] == NameList(
-        text="    s1_codes = [a, b] + shared + [c]", line=301, end_line=301, origin="code",
-        variable="s1_codes", names=("a", "b", "c"), includes=("shared",))
+        text="    s1_codes = [a, b] + shared + [c]",
+        line=301,
+        end_line=301,
+        origin="code",
+        variable="s1_codes",
+        names=("a", "b", "c"),
+        includes=("shared",),
+    )
     assert (result.statements[2].names, result.statements[2].includes) == ((), ())
     assert [(type(s), s.name, s.line) for s in result.statements[3:]] == [
-        (BareName, "input_port", 303), (BareName, "output_port", 304),
-        (BareName, "n1", 305), (BareName, "n2", 305)]
+        (BareName, "input_port", 303),
+        (BareName, "output_port", 304),
+        (BareName, "n1", 305),
+        (BareName, "n2", 305),
+    ]
 
 
 def test_code_list_blocks_make_bare_names_entries():
     result = read("    end_to_end\n    a, b\n", 5, code_list=True)
     assert [(type(s), s.name, s.line) for s in result.statements] == [
-        (CodeListEntry, "end_to_end", 5), (CodeListEntry, "a", 6), (CodeListEntry, "b", 6)]
+        (CodeListEntry, "end_to_end", 5),
+        (CodeListEntry, "a", 6),
+        (CodeListEntry, "b", 6),
+    ]
 
 
 def test_code_string_names_one_per_line_or_comma_separated():
     result = read("    '''\n        reuse,\n        a, b,\n        duplication\n    '''", 110)
     assert [(type(s).__name__, getattr(s, "name", None), s.line) for s in result.statements] == [
-        ("Skipped", None, 110), ("CodeListEntry", "reuse", 111), ("CodeListEntry", "a", 112),
-        ("CodeListEntry", "b", 112), ("CodeListEntry", "duplication", 113), ("Skipped", None, 114)]
+        ("Skipped", None, 110),
+        ("CodeListEntry", "reuse", 111),
+        ("CodeListEntry", "a", 112),
+        ("CodeListEntry", "b", 112),
+        ("CodeListEntry", "duplication", 113),
+        ("Skipped", None, 114),
+    ]
     assert {s.origin for s in result.statements} == {"code"}
     assert result.diagnostics == ()
 
@@ -210,19 +270,37 @@ def test_code_inside_a_code_string_is_parsed_and_flagged():
         "        add_force_relations({virtualisation: {data_integration_speed: very positive}})\n"
         "        Confirmation for the SQL layer.\n"
         "    '''\n"
-        "    add_decision_option_link(d, o, \"after the string\")",
+        '    add_decision_option_link(d, o, "after the string")',
         60,
     )
-    assert kinds(result) == [("Skipped", 60, 60), ("CodeListEntry", 61, 61),
-                             ("ClassDefinition", 63, 63), ("ForceImpact", 65, 66),
-                             ("Verbatim", 67, 67), ("Verbatim", 68, 68), ("Skipped", 69, 69),
-                             ("OptionLink", 70, 70)]
+    assert kinds(result) == [
+        ("Skipped", 60, 60),
+        ("CodeListEntry", 61, 61),
+        ("ClassDefinition", 63, 63),
+        ("ForceImpact", 65, 66),
+        ("Verbatim", 67, 67),
+        ("Verbatim", 68, 68),
+        ("Skipped", 69, 69),
+        ("OptionLink", 70, 70),
+    ]
     origins = [s.origin for s in result.statements]
-    assert origins == ["code", "code", "code-string", "code-string", "code-string",
-                       "code-string", "code", "code"]
+    assert origins == [
+        "code",
+        "code",
+        "code-string",
+        "code-string",
+        "code-string",
+        "code-string",
+        "code",
+        "code",
+    ]
     assert result.statements[2].variable == "user_experience"
-    assert codes(result) == [("code-in-string", 63), ("code-in-string", 65),
-                             ("uninterpretable", 67), ("uninterpretable", 68)]
+    assert codes(result) == [
+        ("code-in-string", 63),
+        ("code-in-string", 65),
+        ("uninterpretable", 67),
+        ("uninterpretable", 68),
+    ]
 
 
 def test_comments_and_non_coding_python_are_kept_and_reported():
@@ -235,17 +313,27 @@ def test_comments_and_non_coding_python_are_kept_and_reported():
         "for classifier in [decision, force]:\n"
         "    classifier.superclasses = classifier.superclasses + [code]\n"
         'view = CBundle("view", elements=x.get_connected_elements())\n'
-        "domain_model.association(model_element, \"elements: [model] * -> [elements] *\")\n"
+        'domain_model.association(model_element, "elements: [model] * -> [elements] *")\n'
         'open("/tmp/x", "w").write("x")\n',
         1,
     )
-    assert kinds(result) == [("Skipped", 1, 1), ("Comment", 2, 2), ("Skipped", 3, 5),
-                             ("Skipped", 6, 7), ("Skipped", 8, 8), ("Skipped", 9, 9),
-                             ("Skipped", 10, 10)]
+    assert kinds(result) == [
+        ("Skipped", 1, 1),
+        ("Comment", 2, 2),
+        ("Skipped", 3, 5),
+        ("Skipped", 6, 7),
+        ("Skipped", 8, 8),
+        ("Skipped", 9, 9),
+        ("Skipped", 10, 10),
+    ]
     assert [s.reason for s in result.statements if isinstance(s, Skipped)] == [
-        "import", "definition of function `add_force_relations`", "for loop", "CBundle view",
+        "import",
+        "definition of function `add_force_relations`",
+        "for loop",
+        "CBundle view",
         "call of method `.association`, not a coding construct",
-        "call of method `.write`, not a coding construct"]
+        "call of method `.write`, not a coding construct",
+    ]
     assert [code for code, _ in codes(result)] == ["skipped-python"] * 6
 
 
@@ -259,7 +347,8 @@ def test_unknown_coding_call_suggests_the_closest_function():
     )
     assert kinds(result) == [("ClassDefinition", 69, 69), ("Verbatim", 71, 72)]
     assert result.statements[1].reason == (
-        "unknown function `add_decision_link`; did you mean `add_decision_option_link`?")
+        "unknown function `add_decision_link`; did you mean `add_decision_option_link`?"
+    )
     assert codes(result) == [("unknown-call", 71)]
 
 
@@ -294,7 +383,7 @@ def test_repair_joins_a_string_broken_across_lines():
 
 def test_repair_inserts_missing_commas_and_reports_malformed_pairs():
     code = (
-        "    obscurity = CClass(force, \"Obscurity\")\n"
+        '    obscurity = CClass(force, "Obscurity")\n'
         "    \n"
         "    add_force_relations({data_catalogue: {standardised_transformation: positive}\n"
         "                                          duplication: negative\n"
@@ -302,15 +391,25 @@ def test_repair_inserts_missing_commas_and_reports_malformed_pairs():
         "                        })"
     )
     result = read(code, 225)
-    assert kinds(result) == [("ClassDefinition", 225, 225), ("ForceImpact", 227, 230),
-                             ("Verbatim", 227, 230), ("Verbatim", 227, 230)]
+    assert kinds(result) == [
+        ("ClassDefinition", 225, 225),
+        ("ForceImpact", 227, 230),
+        ("Verbatim", 227, 230),
+        ("Verbatim", 227, 230),
+    ]
     assert (result.statements[1].solution, result.statements[1].force) == (
-        "data_catalogue", "standardised_transformation")
+        "data_catalogue",
+        "standardised_transformation",
+    )
     assert [s.reason for s in result.statements[2:]] == [
         "`duplication: negative` is not `option: {force: level}`",
-        "`obscurity: negative` is not `option: {force: level}`"]
-    assert codes(result) == [("repaired", 227), ("malformed-relation", 227),
-                             ("malformed-relation", 227)]
+        "`obscurity: negative` is not `option: {force: level}`",
+    ]
+    assert codes(result) == [
+        ("repaired", 227),
+        ("malformed-relation", 227),
+        ("malformed-relation", 227),
+    ]
     assert "inserted a missing comma" in result.diagnostics[0].message
 
 
@@ -323,7 +422,8 @@ def test_repair_missing_comma_between_options():
     )
     assert [(s.solution, s.force, s.line, s.end_line) for s in result.statements] == [
         ("versioning", "multiple_environments", 119, 121),
-        ("ci_cd_proces", "multiple_environments", 119, 121)]
+        ("ci_cd_proces", "multiple_environments", 119, 121),
+    ]
 
 
 def test_repair_rebalances_brackets_and_the_next_statement_survives():
@@ -339,15 +439,21 @@ def test_repair_rebalances_brackets_and_the_next_statement_survives():
         "                                           discoverability: positive\n",
         842,
     )
-    assert kinds(result) == [("BareName", 842, 842), ("ForceImpact", 843, 843),
-                             ("ClassDefinition", 845, 845), ("ForceImpact", 846, 847),
-                             ("ClassDefinition", 848, 848), ("ForceImpact", 849, 850),
-                             ("ForceImpact", 849, 850)]
+    assert kinds(result) == [
+        ("BareName", 842, 842),
+        ("ForceImpact", 843, 843),
+        ("ClassDefinition", 845, 845),
+        ("ForceImpact", 846, 847),
+        ("ClassDefinition", 848, 848),
+        ("ForceImpact", 849, 850),
+        ("ForceImpact", 849, 850),
+    ]
     assert result.statements[4].label == "Conflicting definitions"
     repaired = [d.line for d in result.diagnostics if d.code == "repaired"]
     assert repaired == [843, 846, 848, 849]
-    assert all("rebalanced brackets" in d.message for d in result.diagnostics
-               if d.code == "repaired")
+    assert all(
+        "rebalanced brackets" in d.message for d in result.diagnostics if d.code == "repaired"
+    )
 
 
 def test_swapped_brackets_stay_verbatim():
@@ -362,8 +468,11 @@ def test_swapped_brackets_stay_verbatim():
         '                         "Include backwards compatibility")',
         66,
     )
-    assert kinds(result) == [("ClassDefinition", 66, 66), ("Verbatim", 68, 70),
-                             ("OptionLink", 72, 73)]
+    assert kinds(result) == [
+        ("ClassDefinition", 66, 66),
+        ("Verbatim", 68, 70),
+        ("OptionLink", 72, 73),
+    ]
     assert result.statements[1].reason.startswith("SyntaxError: ")
     assert codes(result) == [("uninterpretable", 68)]
 
@@ -375,16 +484,20 @@ def test_mixed_indentation_is_read_statement_by_statement():
         "    \n"
         '     ci_cd_process = CClass(practice, " CI/CD process")\n'
         "     \n"
-        '     add_decision_option_link(infrastructure_decision, ci_cd_process, \n'
+        "     add_decision_option_link(infrastructure_decision, ci_cd_process, \n"
         '                                  "Continuously adapt")\n'
         "    \n"
         '    unified = CClass(force, "Unified")\n'
         "# already added: ",
         257,
     )
-    assert kinds(result) == [("OptionLink", 257, 258), ("ClassDefinition", 260, 260),
-                             ("OptionLink", 262, 263), ("ClassDefinition", 265, 265),
-                             ("Comment", 266, 266)]
+    assert kinds(result) == [
+        ("OptionLink", 257, 258),
+        ("ClassDefinition", 260, 260),
+        ("OptionLink", 262, 263),
+        ("ClassDefinition", 265, 265),
+        ("Comment", 266, 266),
+    ]
     assert result.statements[1].label == " CI/CD process"
     assert result.diagnostics == ()
 
@@ -400,16 +513,18 @@ def test_doubled_parenthesis_in_add_links_is_verbatim_and_the_rest_is_read():
         'security = CClass(force, "Security")',
         171,
     )
-    assert kinds(result) == [("LinkStatement", 171, 172), ("Verbatim", 173, 174),
-                             ("ClassDefinition", 176, 176)]
+    assert kinds(result) == [
+        ("LinkStatement", 171, 172),
+        ("Verbatim", 173, 174),
+        ("ClassDefinition", 176, 176),
+    ]
     assert codes(result) == [("uninterpretable", 173)]
 
 
 def test_names_with_spaces_are_verbatim_line_by_line():
     """I-P2: `input ports` is not python; `metastore` on the next line still counts."""
     result = read("    \n    input ports\n    output ports\n    metastore\n    \n", 446)
-    assert kinds(result) == [("Verbatim", 447, 447), ("Verbatim", 448, 448),
-                             ("BareName", 449, 449)]
+    assert kinds(result) == [("Verbatim", 447, 447), ("Verbatim", 448, 448), ("BareName", 449, 449)]
     assert result.statements[0].text == "    input ports"
     assert result.statements[0].reason == "SyntaxError: invalid syntax (line 447)"
     assert codes(result) == [("uninterpretable", 447), ("uninterpretable", 448)]
@@ -429,16 +544,18 @@ def test_period_instead_of_comma_is_verbatim():
 
 def test_hostile_and_huge_python_is_data(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    code = "\n".join([
-        '    __import__("os").system("touch PWNED")',
-        '    open("PWNED2", "w").write("x")',
-        "    exec(\"open('PWNED3', 'w')\")",
-        '    eval("__import__(\'os\').system(\'touch PWNED4\')")',
-        "    x = [" + "1," * 200_000 + "]",
-        "    y = " + "(" * 2000 + ")" * 2000,
-        "    z = " + "[" * 2000,
-        "    w = " + "1 + " * 100_000 + "1",
-    ])
+    code = "\n".join(
+        [
+            '    __import__("os").system("touch PWNED")',
+            '    open("PWNED2", "w").write("x")',
+            "    exec(\"open('PWNED3', 'w')\")",
+            "    eval(\"__import__('os').system('touch PWNED4')\")",
+            "    x = [" + "1," * 200_000 + "]",
+            "    y = " + "(" * 2000 + ")" * 2000,
+            "    z = " + "[" * 2000,
+            "    w = " + "1 + " * 100_000 + "1",
+        ]
+    )
     result = read(code, 1)
     assert list(tmp_path.iterdir()) == []
     assert [type(s) for s in result.statements] == [Skipped] * 5 + [Verbatim] * 3
@@ -469,21 +586,36 @@ def test_seed_blocks():
     assert added.statements == (
         ClassDefinition(
             text='    maintaining_source_of_truth = CClass(practice, "Maintaining a single source of truth")',
-            line=63, end_line=63, origin="code", variable="maintaining_source_of_truth",
-            metaclass="practice", label="Maintaining a single source of truth"),
+            line=63,
+            end_line=63,
+            origin="code",
+            variable="maintaining_source_of_truth",
+            metaclass="practice",
+            label="Maintaining a single source of truth",
+        ),
         OptionLink(
             text="    add_decision_option_link(trustworthy_decision, maintaining_source_of_truth, \n"
-                 '                               "Keep the original version of the data")',
-            line=65, end_line=66, origin="code", decision="trustworthy_decision",
-            option="maintaining_source_of_truth", name="Keep the original version of the data"),
+            '                               "Keep the original version of the data")',
+            line=65,
+            end_line=66,
+            origin="code",
+            decision="trustworthy_decision",
+            option="maintaining_source_of_truth",
+            name="Keep the original version of the data",
+        ),
     )
     entries = []
     for first, last in ((71, 73), (110, 113), (129, 132)):
         result = read(seed_block(first, last), first, code_list=True)
         assert result.diagnostics == ()
         entries += [(s.name, s.line) for s in result.statements if isinstance(s, CodeListEntry)]
-    assert entries == [("end_to_end", 72), ("reuse", 111), ("time_to_market", 112),
-                       ("data_catalogue", 130), ("discovery_port", 131)]
+    assert entries == [
+        ("end_to_end", 72),
+        ("reuse", 111),
+        ("time_to_market", 112),
+        ("data_catalogue", 130),
+        ("discovery_port", 131),
+    ]
 
 
 # -- the real corpus ------------------------------------------------------------------------
@@ -501,7 +633,7 @@ def fences(path: Path):
         if not opening:
             index += 1
             continue
-        close = re.compile(r" {0,3}`{%d,}\s*" % len(opening.group(1)))
+        close = re.compile(r" {0,3}`{" + str(len(opening.group(1))) + r",}\s*")
         end = index + 1
         while end < len(lines) and not close.fullmatch(lines[end]):
             end += 1
@@ -510,8 +642,17 @@ def fences(path: Path):
         index = end + 1
 
 
-LOST = {("s_1.md", 173), ("s_4.md", 278), ("s_5.md", 68), ("s_8.md", 115), ("s_8.md", 141),
-        ("s_41.md", 125), ("p_4.md", 447), ("p_4.md", 448), ("p_6.md", 480)}
+LOST = {
+    ("s_1.md", 173),
+    ("s_4.md", 278),
+    ("s_5.md", 68),
+    ("s_8.md", 115),
+    ("s_8.md", 141),
+    ("s_41.md", 125),
+    ("p_4.md", 447),
+    ("p_4.md", 448),
+    ("p_6.md", 480),
+}
 
 
 def test_every_corpus_block(corpus):
@@ -523,8 +664,11 @@ def test_every_corpus_block(corpus):
             result = interpret_block(body, path.name, first, code_list=code_list)
             assert uncovered(body, first, result) == [], path.name
             counts.update((type(s).__name__, s.origin) for s in result.statements)
-            lost |= {(path.name, d.line) for d in result.diagnostics
-                     if d.code == "uninterpretable" and not _in_string(result, d.line)}
+            lost |= {
+                (path.name, d.line)
+                for d in result.diagnostics
+                if d.code == "uninterpretable" and not _in_string(result, d.line)
+            }
             repaired += [(path.name, d.line) for d in result.diagnostics if d.code == "repaired"]
     assert blocks == 309 + 68 + 4  # axial fences, source blocks, the template's four
     assert lost == LOST
@@ -569,29 +713,38 @@ def test_model_files(corpus):
     method_links = [s for s in statements if isinstance(s, LinkStatement) and s.variable]
     assert len(method_links) == 122
     assert Counter(s.stereotype for s in method_links) == {
-        "can_use": 60, "can_be_realized_with": 23, "enables": 23, "includes": 8, "realizes": 7,
-        "leads_to": 1}
+        "can_use": 60,
+        "can_be_realized_with": 23,
+        "enables": 23,
+        "includes": 8,
+        "realizes": 7,
+        "leads_to": 1,
+    }
     (next_decisions,) = [s for s in statements if isinstance(s, LinkStatement) and not s.variable]
     assert (next_decisions.line, next_decisions.role_name) == (877, "next decision")
     assert len(next_decisions.pairs) == 7  # 1 + 3 + 1 + 1 + 1 targets
     metaclasses = Counter(s.metaclass for s in statements if isinstance(s, ClassDefinition))
     assert metaclasses == {"practice": 109, "force": 46, "pattern": 44, "decision": 6}
 
-    assert sum(s.metaclass == "source" for s in sources.statements
-               if isinstance(s, ClassDefinition)) == 68
+    assert (
+        sum(s.metaclass == "source" for s in sources.statements if isinstance(s, ClassDefinition))
+        == 68
+    )
     assert sum(isinstance(s, NameList) for s in sources.statements) == 68
     contained = [s for s in sources.statements if isinstance(s, LinkStatement)]
     assert len(contained) == 67
     assert contained[24].pairs == (("s25", "s25_codes"),)
-    s25_codes = next(s for s in sources.statements
-                     if isinstance(s, NameList) and s.variable == "s25_codes")
+    s25_codes = next(
+        s for s in sources.statements if isinstance(s, NameList) and s.variable == "s25_codes"
+    )
     assert (s25_codes.line, s25_codes.end_line, len(s25_codes.names)) == (371, 373, 22)
 
     assert sum(isinstance(s, ClassDefinition) for s in domain.statements) == 14
 
 
-@pytest.mark.parametrize("name", ["data_as_a_product_model.py", "sources_and_codes_model.py",
-                                  "domain_model.py"])
+@pytest.mark.parametrize(
+    "name", ["data_as_a_product_model.py", "sources_and_codes_model.py", "domain_model.py"]
+)
 def test_model_files_lose_no_line(corpus, name):
     text = (corpus / "model" / name).read_text()
     assert uncovered(text, 1, interpret_module(text, name)) == []

@@ -22,7 +22,9 @@ def seed():
 
 def test_source_s25_has_its_header_values(seed):
     _, graph = seed
-    assert graph.value(S25, DCTERMS.title) == Literal("An Introduction to the Data Product Management Landscape")
+    assert graph.value(S25, DCTERMS.title) == Literal(
+        "An Introduction to the Data Product Management Landscape"
+    )
     assert graph.value(S25, QG.url) == Literal(
         "https://blog.insightdatascience.com/an-introduction-to-the-data-product-management-landscape-ef930afe6de5"
     )
@@ -50,13 +52,16 @@ def test_every_quote_of_the_file_is_in_the_graph_with_its_exact_text(seed):
 
 def test_segments_group_quotes_with_the_traces_that_follow(seed):
     _, graph = seed
-    segments = sorted(graph.subjects(RDF.type, QG.Segment), key=lambda s: int(graph.value(s, QG.position)))
-    quote_counts = [len(list(graph.subjects(QG.inSegment, s) )) for s in segments]
+    segments = sorted(
+        graph.subjects(RDF.type, QG.Segment), key=lambda s: int(graph.value(s, QG.position))
+    )
+    quote_counts = [len(list(graph.subjects(QG.inSegment, s))) for s in segments]
     starts = [int(graph.value(s, QG.startLine)) for s in segments]
     assert starts == [35, 76, 116, 136]
     # quotes + memo + axial trace per segment; the last segment is one quote and nothing else
     quotes_per_segment = [
-        sum(1 for n in graph.subjects(QG.inSegment, s) if (n, RDF.type, QG.Quote) in graph) for s in segments
+        sum(1 for n in graph.subjects(QG.inSegment, s) if (n, RDF.type, QG.Quote) in graph)
+        for s in segments
     ]
     assert quotes_per_segment == [3, 6, 1, 1]
     assert quote_counts == [5, 8, 3, 1]
@@ -81,7 +86,11 @@ def test_option_link_from_trustworthy_decision(seed):
     assert graph.value(link, QG.option) == IRIS.code("maintaining_source_of_truth")
     assert graph.value(link, QG.optionName) == Literal("Keep the original version of the data")
     assert (int(graph.value(link, QG.startLine)), int(graph.value(link, QG.endLine))) == (65, 66)
-    assert (IRIS.code("trustworthy_decision"), QG.hasOption, IRIS.code("maintaining_source_of_truth")) in graph
+    assert (
+        IRIS.code("trustworthy_decision"),
+        QG.hasOption,
+        IRIS.code("maintaining_source_of_truth"),
+    ) in graph
 
 
 def test_claims_of_the_add_codes_lists(seed):
@@ -93,15 +102,24 @@ def test_claims_of_the_add_codes_lists(seed):
 def test_groundings_tie_codes_to_the_quotes_of_their_segment(seed):
     _, graph = seed
     end_to_end = IRIS.code("end_to_end")
-    quotes = {int(graph.value(graph.value(g, QG.groundedIn), QG.startLine)) for g in graph.subjects(
-        URIRef("http://www.w3.org/ns/oa#hasBody"), end_to_end)}
+    quotes = {
+        int(graph.value(graph.value(g, QG.groundedIn), QG.startLine))
+        for g in graph.subjects(URIRef("http://www.w3.org/ns/oa#hasBody"), end_to_end)
+    }
     assert quotes == {35, 37, 45}
 
 
 def test_diagnostics_name_the_undefined_codes_and_the_swapped_types(seed):
     loaded, _ = seed
     undefined = {d.message.split()[0] for d in loaded.diagnostics if d.code == "undefined-name"}
-    assert undefined == {"end_to_end", "reuse", "time_to_market", "data_catalogue", "discovery_port", "trustworthy_decision"}
+    assert undefined == {
+        "end_to_end",
+        "reuse",
+        "time_to_market",
+        "data_catalogue",
+        "discovery_port",
+        "trustworthy_decision",
+    }
     swapped = [d for d in loaded.diagnostics if d.code == "header-mismatch"]
     assert len(swapped) == 1
     assert swapped[0].line == 23

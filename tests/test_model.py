@@ -43,17 +43,27 @@ def test_the_model_sets_the_published_label_and_kind(study):
 def test_model_claims_expand_list_variables_and_are_told_apart_from_trace_claims(study):
     loaded, graph = study
     model_claims = {
-        (str(graph.value(c, QG.claimant)).rsplit("/", 1)[1], str(graph.value(c, QG.claimedCode)).rsplit("/", 1)[1])
+        (
+            str(graph.value(c, QG.claimant)).rsplit("/", 1)[1],
+            str(graph.value(c, QG.claimedCode)).rsplit("/", 1)[1],
+        )
         for c in graph.subjects(RDF.type, QG.Claim)
         if any((d, RDF.type, QG.ModelFile) in graph for d in graph.objects(c, PROV.wasDerivedFrom))
     }
     assert model_claims == {
-        ("s1", "data_catalogue"), ("s1", "discovery_decision"), ("s1", "discoverability"), ("s1", "search_engine"),
-        ("s2", "data_catalogue"), ("s2", "discovery_decison"),
+        ("s1", "data_catalogue"),
+        ("s1", "discovery_decision"),
+        ("s1", "discoverability"),
+        ("s1", "search_engine"),
+        ("s2", "data_catalogue"),
+        ("s2", "discovery_decison"),
     }
     trace_claims = {
-        c for c in graph.subjects(RDF.type, QG.Claim)
-        if any((d, RDF.type, QG.TraceDocument) in graph for d in graph.objects(c, PROV.wasDerivedFrom))
+        c
+        for c in graph.subjects(RDF.type, QG.Claim)
+        if any(
+            (d, RDF.type, QG.TraceDocument) in graph for d in graph.objects(c, PROV.wasDerivedFrom)
+        )
     }
     assert len(trace_claims) == 4
 
@@ -61,15 +71,26 @@ def test_model_claims_expand_list_variables_and_are_told_apart_from_trace_claims
 def test_model_statements_become_links_with_model_provenance(study):
     _, graph = study
     model_doc = IRIS.document("codebook_model")
-    impacts = [i for i in graph.subjects(RDF.type, QG.ForceImpact) if (i, PROV.wasDerivedFrom, model_doc) in graph]
+    impacts = [
+        i
+        for i in graph.subjects(RDF.type, QG.ForceImpact)
+        if (i, PROV.wasDerivedFrom, model_doc) in graph
+    ]
     assert len(impacts) == 2
     next_links = list(graph.subjects(RDF.type, QG.NextDecisionLink))
     assert [graph.value(n, QG.nextDecisionType) for n in next_links] == [QG.ConsiderIfNotDecidedYet]
     assert int(graph.value(next_links[0], QG.startLine)) == 27
-    relation = next(r for r in graph.subjects(RDF.type, QG.SolutionRelation) if (r, PROV.wasDerivedFrom, model_doc) in graph)
+    relation = next(
+        r
+        for r in graph.subjects(RDF.type, QG.SolutionRelation)
+        if (r, PROV.wasDerivedFrom, model_doc) in graph
+    )
     assert graph.value(relation, QG.relationType) == QG.Uses
-    skipped = {int(graph.value(s, QG.startLine)) for s in graph.subjects(RDF.type, QG.SkippedStatement)
-               if (s, QG.inFile, model_doc) in graph}
+    skipped = {
+        int(graph.value(s, QG.startLine))
+        for s in graph.subjects(RDF.type, QG.SkippedStatement)
+        if (s, QG.inFile, model_doc) in graph
+    }
     assert skipped == {1, 2, 6}
 
 
@@ -83,23 +104,42 @@ def test_a_source_only_the_model_declares_gets_its_values_from_the_model(study):
 def test_consistency_diagnostics(study):
     loaded, _ = study
     assert found(loaded, "model-differs") == [("codebook_model.py", 13), ("codebook_model.py", 14)]
-    assert found(loaded, "model-only-code") == [("codebook_model.py", 17), ("codebook_model.py", 18)]
+    assert found(loaded, "model-only-code") == [
+        ("codebook_model.py", 17),
+        ("codebook_model.py", 18),
+    ]
     assert found(loaded, "dropped-by-model") == [("s_2.md", 45)]
     assert found(loaded, "source-without-trace") == [("sources_model.py", 26)]
     assert found(loaded, "unlinked-code-list") == [("sources_model.py", 32)]
     assert found(loaded, "duplicate-claim") == [("sources_model.py", 24)]
     assert found(loaded, "skipped-python") == [
-        ("codebook_model.py", 1), ("codebook_model.py", 2), ("codebook_model.py", 6),
-        ("sources_model.py", 1), ("sources_model.py", 2), ("sources_model.py", 4),
+        ("codebook_model.py", 1),
+        ("codebook_model.py", 2),
+        ("codebook_model.py", 6),
+        ("sources_model.py", 1),
+        ("sources_model.py", 2),
+        ("sources_model.py", 4),
     ]
-    misspelt = [d for d in loaded.diagnostics if d.code == "undefined-name" and d.file.endswith("sources_model.py")]
+    misspelt = [
+        d
+        for d in loaded.diagnostics
+        if d.code == "undefined-name" and d.file.endswith("sources_model.py")
+    ]
     assert [(d.line, d.message) for d in misspelt] == [
-        (23, "discovery_decison is used but never defined with CClass; did you mean discovery_decision?")
+        (
+            23,
+            "discovery_decison is used but never defined with CClass; did you mean discovery_decision?",
+        )
     ]
 
 
 def test_trace_without_source_in_the_model(tmp_path):
-    (tmp_path / "s_9.md").write_text((STUDY / "s_1.md").read_text().replace("# s \n1\n", "# s \n9\n").replace('s1 = CClass(source, "s1"', 's9 = CClass(source, "s9"'))
+    (tmp_path / "s_9.md").write_text(
+        (STUDY / "s_1.md")
+        .read_text()
+        .replace("# s \n1\n", "# s \n9\n")
+        .replace('s1 = CClass(source, "s1"', 's9 = CClass(source, "s9"')
+    )
     loaded = load_study([tmp_path], [MODEL])
     assert found(loaded, "trace-without-source") == [("s_9.md", 1)]
 
@@ -109,8 +149,14 @@ def test_evidence_report_per_source(study):
     report = evidence_report(loaded.study)
     rows = {s.source_id: (sorted(s.claimed), s.ungrounded_by_kind()) for s in report.sources}
     assert rows == {
-        "s1": (["data_catalogue", "discoverability", "discovery_decision", "search_engine"], {"pattern": ["search_engine"]}),
-        "s2": (["clear_ownership", "data_catalogue", "discovery_decison"], {"undefined": ["discovery_decison"]}),
+        "s1": (
+            ["data_catalogue", "discoverability", "discovery_decision", "search_engine"],
+            {"pattern": ["search_engine"]},
+        ),
+        "s2": (
+            ["clear_ownership", "data_catalogue", "discovery_decison"],
+            {"undefined": ["discovery_decison"]},
+        ),
     }
     assert (report.claims, report.grounded, report.ungrounded) == (7, 5, 2)
 
@@ -133,7 +179,9 @@ def test_missing_model_path_exits_2(monkeypatch):
 
 def test_trace_report_markdown_for_an_appendix(monkeypatch):
     monkeypatch.chdir(ROOT)
-    result = CliRunner().invoke(main, ["trace-report", str(STUDY), "--model", str(MODEL), "-f", "markdown"])
+    result = CliRunner().invoke(
+        main, ["trace-report", str(STUDY), "--model", str(MODEL), "-f", "markdown"]
+    )
     assert result.exit_code == 0
     assert result.stdout == (
         "| source | claimed | grounded | ungrounded | ungrounded codes |\n"

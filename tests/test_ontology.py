@@ -81,19 +81,75 @@ EXPECTED_CLASSES = {
 }
 
 EXPECTED_OBJECT_PROPERTIES = {
-    "describesSource", "hasSegment", "inDocument", "inSegment", "quoteOf", "inMemo", "inTrace",
-    "inBlock", "inFile", "noteOf", "mentions", "definedBy", "groundedIn", "claimant", "claimedCode",
-    "claimsCode", "decision", "option", "hasOption", "solution", "force", "impactLevel",
-    "impacts", "linkFrom", "linkTo", "relationType", "nextDecisionType", "relatedTo",
-    "hasNextDecision", "hasContext", "sourceType", "authorType", "hasReference",
+    "describesSource",
+    "hasSegment",
+    "inDocument",
+    "inSegment",
+    "quoteOf",
+    "inMemo",
+    "inTrace",
+    "inBlock",
+    "inFile",
+    "noteOf",
+    "mentions",
+    "definedBy",
+    "groundedIn",
+    "claimant",
+    "claimedCode",
+    "claimsCode",
+    "decision",
+    "option",
+    "hasOption",
+    "solution",
+    "force",
+    "impactLevel",
+    "impacts",
+    "linkFrom",
+    "linkTo",
+    "relationType",
+    "nextDecisionType",
+    "relatedTo",
+    "hasNextDecision",
+    "hasContext",
+    "sourceType",
+    "authorType",
+    "hasReference",
 }
 
 EXPECTED_DATATYPE_PROPERTIES = {
-    "filePath", "lineCount", "position", "startLine", "endLine", "text", "url", "tinyUrl",
-    "archiveUrl", "sourceTypeText", "authorTypeText", "hasExample", "hasSourceCode",
-    "referencesText", "otherHeaderField", "codingLabel", "codingKind", "codingStatus",
-    "qualifier", "statementForm", "origin", "reason", "metaclass", "optionName", "roleName",
-    "stereotype", "how", "levelText", "symbol", "altText", "imageUrl", "blockLabel", "isTemplate",
+    "filePath",
+    "lineCount",
+    "position",
+    "startLine",
+    "endLine",
+    "text",
+    "url",
+    "tinyUrl",
+    "archiveUrl",
+    "sourceTypeText",
+    "authorTypeText",
+    "hasExample",
+    "hasSourceCode",
+    "referencesText",
+    "otherHeaderField",
+    "codingLabel",
+    "codingKind",
+    "codingStatus",
+    "qualifier",
+    "statementForm",
+    "origin",
+    "reason",
+    "metaclass",
+    "optionName",
+    "roleName",
+    "stereotype",
+    "how",
+    "levelText",
+    "symbol",
+    "altText",
+    "imageUrl",
+    "blockLabel",
+    "isTemplate",
 }
 
 # enumeration class -> {individual: skos:notation as written in traces and model files}
@@ -268,9 +324,7 @@ def test_every_qg_iri_used_is_declared():
     assert used - set(declared_terms()) == set()
 
 
-@pytest.mark.parametrize(
-    "term", [pytest.param(name, id=name) for name in sorted(declared_terms())]
-)
+@pytest.mark.parametrize("term", [pytest.param(name, id=name) for name in sorted(declared_terms())])
 def test_term_has_one_label_and_a_definition(term):
     g = ontology_graph()
     iri = QG[term]
@@ -310,13 +364,30 @@ def test_disjointness_axioms():
 def test_external_terms_are_declared_with_their_kind():
     g = ontology_graph()
     expected = {
-        OWL.Class: ["oa:Annotation", "oa:SpecificResource", "oa:TextQuoteSelector", "prov:Entity",
-                    "skos:Concept", "skos:ConceptScheme"],
-        OWL.ObjectProperty: ["oa:hasBody", "oa:hasTarget", "oa:hasSource", "oa:hasSelector",
-                             "oa:motivatedBy", "prov:wasDerivedFrom"],
+        OWL.Class: [
+            "oa:Annotation",
+            "oa:SpecificResource",
+            "oa:TextQuoteSelector",
+            "prov:Entity",
+            "skos:Concept",
+            "skos:ConceptScheme",
+        ],
+        OWL.ObjectProperty: [
+            "oa:hasBody",
+            "oa:hasTarget",
+            "oa:hasSource",
+            "oa:hasSelector",
+            "oa:motivatedBy",
+            "prov:wasDerivedFrom",
+        ],
         OWL.DatatypeProperty: ["dcterms:identifier", "skos:notation", "oa:exact"],
-        OWL.AnnotationProperty: ["dcterms:title", "dcterms:description", "dcterms:license",
-                                 "skos:definition", "skos:prefLabel"],
+        OWL.AnnotationProperty: [
+            "dcterms:title",
+            "dcterms:description",
+            "dcterms:license",
+            "skos:definition",
+            "skos:prefLabel",
+        ],
     }
     for rdf_type, qnames in expected.items():
         for qname in qnames:
@@ -337,8 +408,20 @@ def test_property_domains_ranges_and_functionality():
     assert g.value(QG.startLine, RDFS.range) == XSD.integer
     assert g.value(QG.hasSourceCode, RDFS.range) == XSD.boolean
     functional = {local(p) for p in g.subjects(RDF.type, OWL.FunctionalProperty)}
-    for name in ("inDocument", "inSegment", "quoteOf", "groundedIn", "claimant", "claimedCode",
-                 "decision", "option", "solution", "force", "impactLevel", "symbol"):
+    for name in (
+        "inDocument",
+        "inSegment",
+        "quoteOf",
+        "groundedIn",
+        "claimant",
+        "claimedCode",
+        "decision",
+        "option",
+        "solution",
+        "force",
+        "impactLevel",
+        "symbol",
+    ):
         assert name in functional, name
     for name in ("mentions", "hasOption", "impacts", "claimsCode", "definedBy", "startLine"):
         assert name not in functional, name
@@ -392,6 +475,7 @@ def test_doc_lists_every_term():
 
 # ---------------------------------------------------------------------------------------------
 # OWL: owlready2 and the HermiT reasoner
+
 
 def java_or_skip() -> str:
     java = shutil.which(owlready2.JAVA_EXE)
@@ -515,7 +599,9 @@ public class DLCheck {
     try:
         run = subprocess.run(
             [java, "-cp", str(hermit_jar), str(check), str(owl)],
-            capture_output=True, text=True, timeout=120,
+            capture_output=True,
+            text=True,
+            timeout=120,
         )
     except subprocess.TimeoutExpired:
         pytest.fail("the OWL API profile check timed out")

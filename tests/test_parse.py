@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from .conftest import FIXTURES, SEED
 
 from loader.diagnostics import Severity
 from loader.document import (
@@ -20,6 +19,8 @@ from loader.document import (
     TraceDocument,
 )
 from loader.parse import parse_text, parse_trace
+
+from .conftest import FIXTURES, SEED
 
 PARSE = FIXTURES / "parse"
 

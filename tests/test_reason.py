@@ -18,7 +18,9 @@ STUDY = FIXTURES / "study"
 
 
 def test_fixture_study_is_consistent():
-    _, graph = load_graph(STUDY, )
+    _, graph = load_graph(
+        STUDY,
+    )
     report = reason(graph)
     assert report.consistent
     assert report.conflicts == ()
@@ -26,8 +28,13 @@ def test_fixture_study_is_consistent():
 
 
 def test_a_force_used_as_an_option_is_inconsistent_and_explained(tmp_path):
-    text = (STUDY / "s_1.md").read_text().replace(
-        '"Register every dataset")', '"Register every dataset")\n    add_decision_option_link(discovery_decision, discoverability, "Be found")'
+    text = (
+        (STUDY / "s_1.md")
+        .read_text()
+        .replace(
+            '"Register every dataset")',
+            '"Register every dataset")\n    add_decision_option_link(discovery_decision, discoverability, "Be found")',
+        )
     )
     (tmp_path / "s_1.md").write_text(text)
     _, graph = load_graph(tmp_path)

@@ -9,17 +9,24 @@ from loader.namespaces import QG
 from .conftest import SEED
 from .graphs import load_graph
 
-HOSTILE = '''
+HOSTILE = (
+    """
 **AXIAL CODING TRACE:**
 added:
 ``` python
     __import__("os").system("touch PWNED")
     open("PWNED2", "w").write("x")
     exec("open('PWNED3', 'w')")
-    x = [''' + "1," * 100_000 + ''']
-    y = ''' + "(" * 3000 + ")" * 3000 + '''
+    x = ["""
+    + "1," * 100_000
+    + """]
+    y = """
+    + "(" * 3000
+    + ")" * 3000
+    + """
 ```
-'''
+"""
+)
 
 
 def test_hostile_python_is_loaded_as_data_and_nothing_runs(tmp_path, monkeypatch):

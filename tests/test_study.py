@@ -42,9 +42,15 @@ def test_codes_are_resolved_across_files(study):
 def test_decision_model_links(study):
     _, graph = study
     decision = IRIS.code("discovery_decision")
-    assert set(graph.objects(decision, QG.hasOption)) == {IRIS.code("data_catalogue"), IRIS.code("register_datasets")}
+    assert set(graph.objects(decision, QG.hasOption)) == {
+        IRIS.code("data_catalogue"),
+        IRIS.code("register_datasets"),
+    }
     impacts = {
-        (str(graph.value(graph.value(i, QG.solution), SKOS.notation)), graph.value(i, QG.impactLevel))
+        (
+            str(graph.value(graph.value(i, QG.solution), SKOS.notation)),
+            graph.value(i, QG.impactLevel),
+        )
         for i in graph.subjects(RDF.type, QG.ForceImpact)
     }
     assert impacts == {("data_catalogue", QG.VeryPositive), ("clear_ownership", QG.Positive)}
@@ -82,7 +88,9 @@ def test_duplicate_source_ids_are_errors(tmp_path):
     (tmp_path / "b.md").write_text(text)
     loaded = load_study([tmp_path])
     duplicates = [d for d in loaded.diagnostics if d.code == "duplicate-source"]
-    assert [(Path(d.file).name, d.line, str(d.severity)) for d in duplicates] == [("b.md", 1, "error")]
+    assert [(Path(d.file).name, d.line, str(d.severity)) for d in duplicates] == [
+        ("b.md", 1, "error")
+    ]
 
 
 def test_template_is_skipped_with_a_note(tmp_path):
@@ -94,9 +102,13 @@ def test_template_is_skipped_with_a_note(tmp_path):
 
 
 def test_bad_python_is_kept_verbatim_and_reported(tmp_path):
-    text = (STUDY / "s_2.md").read_text().replace(
-        "    add_force_relations({clear_ownership: {discoverability: positive}})",
-        "    add_force_relations{(clear_ownership: {discoverability: positive}})",
+    text = (
+        (STUDY / "s_2.md")
+        .read_text()
+        .replace(
+            "    add_force_relations({clear_ownership: {discoverability: positive}})",
+            "    add_force_relations{(clear_ownership: {discoverability: positive}})",
+        )
     )
     (tmp_path / "s_2.md").write_text(text)
     loaded, graph = load_graph(tmp_path)
@@ -111,12 +123,17 @@ def test_speaker_labels_are_kept_but_ground_nothing(tmp_path):
     (tmp_path / "p_1.md").write_text(
         "# p\n1\n## title\nInterview Expert A\n\n# coding\n\n> Interviewer\n\n>Expert A\n\n"
         "> We keep a catalogue of every data product.\n\n**OPEN CODING TRACE:**\ndata_catalogue\n\n"
-        "**AXIAL CODING TRACE:**\nadded:\n``` python\n    data_catalogue = CClass(pattern, \"Data Catalogue\")\n```\n"
+        '**AXIAL CODING TRACE:**\nadded:\n``` python\n    data_catalogue = CClass(pattern, "Data Catalogue")\n```\n'
     )
     _, graph = load_graph(tmp_path)
-    labels = sorted(int(graph.value(q, QG.startLine)) for q in graph.subjects(RDF.type, QG.SpeakerLabel))
+    labels = sorted(
+        int(graph.value(q, QG.startLine)) for q in graph.subjects(RDF.type, QG.SpeakerLabel)
+    )
     assert labels == [8, 10]
-    grounded = {int(graph.value(graph.value(g, QG.groundedIn), QG.startLine)) for g in graph.subjects(RDF.type, QG.Grounding)}
+    grounded = {
+        int(graph.value(graph.value(g, QG.groundedIn), QG.startLine))
+        for g in graph.subjects(RDF.type, QG.Grounding)
+    }
     assert grounded == {12}
     assert len(list(graph.subjects(RDF.type, QG.Quote))) == 3
 
@@ -125,7 +142,12 @@ def test_an_order_file_sets_the_coding_order(tmp_path):
     from loader.study import apply_order
 
     files = [tmp_path / name for name in ["p_1.md", "p_2.md", "s_1.md", "s_2.md"]]
-    assert [f.name for f in apply_order(files, ["s_2.md", "s_1.md"])] == ["s_2.md", "s_1.md", "p_1.md", "p_2.md"]
+    assert [f.name for f in apply_order(files, ["s_2.md", "s_1.md"])] == [
+        "s_2.md",
+        "s_1.md",
+        "p_1.md",
+        "p_2.md",
+    ]
     loaded = load_study([STUDY], order=["s_2.md"])
     assert [t.source_id for t in loaded.study.traces] == ["s2", "s1"]
     assert [t.position for t in loaded.study.traces] == [1, 2]

@@ -31,9 +31,15 @@ def test_every_emitted_qg_term_is_declared_in_the_ontology():
 
 def test_every_mapped_value_is_a_declared_individual():
     mappings = [
-        vocabulary.CODE_CLASSES, vocabulary.SOURCE_TYPES, vocabulary.AUTHOR_TYPES,
-        vocabulary.IMPACT_LEVELS, vocabulary.RELATION_TYPES, vocabulary.NEXT_DECISION_TYPES,
+        vocabulary.CODE_CLASSES,
+        vocabulary.SOURCE_TYPES,
+        vocabulary.AUTHOR_TYPES,
+        vocabulary.IMPACT_LEVELS,
+        vocabulary.RELATION_TYPES,
+        vocabulary.NEXT_DECISION_TYPES,
     ]
     values = {term for mapping in mappings for term in mapping.values()}
-    assert len(values) == 10 + 5 + 3 + 6 + 15 + 6 - 1  # domain_metaclass/domain_class share one class
+    assert (
+        len(values) == 10 + 5 + 3 + 6 + 15 + 6 - 1
+    )  # domain_metaclass/domain_class share one class
     assert values - DECLARED == set()

@@ -6,10 +6,12 @@ Data goes to standard output, diagnostics and progress to standard error.
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import click
@@ -48,10 +50,12 @@ model_option = click.option(
     "model_paths",
     multiple=True,
     type=click.Path(path_type=Path),
-    help="Consolidated model file or folder (default: a model/ folder inside or beside the traces).",
+    help="Consolidated model file or folder (default: a model/ folder in or beside the traces).",
 )
 no_model_option = click.option(
-    "--no-model", is_flag=True, help="Load the traces alone, even when a model/ folder is beside them."
+    "--no-model",
+    is_flag=True,
+    help="Load the traces alone, even when a model/ folder is beside them.",
 )
 order_option = click.option(
     "--order",
@@ -60,7 +64,10 @@ order_option = click.option(
     help="File listing trace file names in coding order, one per line (default: natural order).",
 )
 output_option = click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE instead of standard output."
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to FILE instead of standard output.",
 )
 
 
@@ -81,27 +88,61 @@ def _progress() -> Iterator[Callable[[int, int, str], None] | None]:
         yield update
 
 
+@dataclass(frozen=True)
+class StudyInputs:
+    """What a study command was told to read: one value instead of six parameters."""
+
+    paths: tuple[Path, ...]
+    model_paths: tuple[Path, ...]
+    no_model: bool
+    order_file: Path | None
+    base: str
+    verbose: bool
+
+    def with_paths(self, paths: tuple[Path, ...]) -> StudyInputs:
+        return replace(self, paths=paths)
+
+    def load(self) -> LoadedStudy:
+        """Load the study, mapping library errors to exit code 2."""
+        models: list[Path] | None = [] if self.no_model else (list(self.model_paths) or None)
+        try:
+            order = read_order(self.order_file) if self.order_file else ()
+            with _progress() as progress:
+                return load_study(
+                    list(self.paths) or [DEFAULT_INPUT], models, progress=progress, order=order
+                )
+        except QualgraphError as exc:
+            raise CommandError(str(exc)) from exc
+
+
 def study_options(command: Callable[..., None]) -> Callable[..., None]:
-    """The inputs every study command takes: paths, --model, --no-model, --base, -v."""
-    for option in (verbose_option, base_option, no_model_option, model_option, paths_argument):
-        command = option(command)
-    return command
+    """Add the inputs every study command takes (paths, --model, --no-model, --order, --base, -v)
+    and hand them to the command as one `StudyInputs`, its first argument."""
 
+    @functools.wraps(command)
+    def run(
+        *args: object,
+        paths: tuple[Path, ...],
+        model_paths: tuple[Path, ...],
+        no_model: bool,
+        order_file: Path | None,
+        base: str,
+        verbose: bool,
+        **kwargs: object,
+    ) -> None:
+        inputs = StudyInputs(paths, model_paths, no_model, order_file, base, verbose)
+        return command(inputs, *args, **kwargs)
 
-def load_inputs(
-    paths: tuple[Path, ...],
-    model_paths: tuple[Path, ...] = (),
-    no_model: bool = False,
-    order_file: Path | None = None,
-) -> LoadedStudy:
-    """Load the study named on the command line, mapping library errors to exit code 2."""
-    models: list[Path] | None = [] if no_model else (list(model_paths) or None)
-    try:
-        order = read_order(order_file) if order_file else ()
-        with _progress() as progress:
-            return load_study(list(paths) or [DEFAULT_INPUT], models, progress=progress, order=order)
-    except QualgraphError as exc:
-        raise CommandError(str(exc)) from exc
+    for option in (
+        verbose_option,
+        base_option,
+        order_option,
+        no_model_option,
+        model_option,
+        paths_argument,
+    ):
+        run = option(run)
+    return run
 
 
 def report_diagnostics(diagnostics: tuple[Diagnostic, ...], verbose: bool) -> None:

@@ -1,4 +1,4 @@
-"""`qualgraph trace-report`: per source, the claimed codes its own quotes ground and those they do not."""
+"""`qualgraph trace-report`: per source, the claimed codes its own quotes ground, and the rest."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from rdflib import Literal
 from ..evidence import EvidenceReport, evidence_report
 from ..store import Rows
 from ..tables import FORMATS
-from .common import load_inputs, output_option, report_diagnostics, study_options, write_output
+from .common import StudyInputs, output_option, report_diagnostics, study_options, write_output
 
 COLUMNS = ("source", "claimed", "grounded", "ungrounded", "ungrounded codes")
 
@@ -19,8 +19,18 @@ def report_rows(report: EvidenceReport) -> Rows:
     """One row per source plus a study total; ungrounded codes are listed by kind."""
     rows = []
     for source in report.sources:
-        listed = "; ".join(f"{kind}: {', '.join(codes)}" for kind, codes in source.ungrounded_by_kind().items())
-        rows.append((source.source_id, len(source.claimed), len(source.grounded), len(source.ungrounded), listed))
+        listed = "; ".join(
+            f"{kind}: {', '.join(codes)}" for kind, codes in source.ungrounded_by_kind().items()
+        )
+        rows.append(
+            (
+                source.source_id,
+                len(source.claimed),
+                len(source.grounded),
+                len(source.ungrounded),
+                listed,
+            )
+        )
     by_kind = "; ".join(f"{kind}: {count}" for kind, count in report.ungrounded_by_kind().items())
     rows.append(("total", report.claims, report.grounded, report.ungrounded, by_kind))
     return Rows(COLUMNS, tuple(tuple(Literal(value) for value in row) for row in rows))
@@ -29,16 +39,10 @@ def report_rows(report: EvidenceReport) -> Rows:
 @click.command("trace-report")
 @study_options
 @output_option
-@click.option("-f", "--format", "fmt", type=click.Choice(list(FORMATS)), default="table", show_default=True)
-def trace_report(
-    paths: tuple[Path, ...],
-    model_paths: tuple[Path, ...],
-    no_model: bool,
-    base: str,
-    verbose: bool,
-    output: Path | None,
-    fmt: str,
-) -> None:
+@click.option(
+    "-f", "--format", "fmt", type=click.Choice(list(FORMATS)), default="table", show_default=True
+)
+def trace_report(inputs: StudyInputs, output: Path | None, fmt: str) -> None:
     """Per source: claimed codes (add-codes lists and the model), grounded and ungrounded ones.
 
     A claim is grounded when a segment of the claiming source's own trace quotes the source and
@@ -46,6 +50,6 @@ def trace_report(
 
     Example: qualgraph trace-report traces/ --model model/ -f markdown -o appendix.md
     """
-    loaded = load_inputs(paths, model_paths, no_model)
+    loaded = inputs.load()
     write_output(FORMATS[fmt](report_rows(evidence_report(loaded.study))), output)
-    report_diagnostics(loaded.diagnostics, verbose)
+    report_diagnostics(loaded.diagnostics, inputs.verbose)

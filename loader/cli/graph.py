@@ -14,8 +14,8 @@ from ..export import FORMATS, serialize
 from ..resources import ontology_graph
 from ..summary import summarize
 from .common import (
+    StudyInputs,
     exit_status,
-    load_inputs,
     output_option,
     report_diagnostics,
     study_options,
@@ -25,18 +25,20 @@ from .common import (
 
 @click.command()
 @study_options
-def load(paths: tuple[Path, ...], model_paths: tuple[Path, ...], no_model: bool, base: str, verbose: bool) -> None:
+def load(inputs: StudyInputs) -> None:
     """Load a study and summarise what it holds; diagnostics go to standard error.
 
     Example: qualgraph load traces/
     """
-    loaded = load_inputs(paths, model_paths, no_model)
-    summary = summarize(loaded.study, loaded.diagnostics, triples=len(emit_triples(loaded.study, base)))
+    loaded = inputs.load()
+    summary = summarize(
+        loaded.study, loaded.diagnostics, triples=len(emit_triples(loaded.study, inputs.base))
+    )
     table = Table(title="qualgraph study", show_header=False)
     for label, value in summary.rows():
         table.add_row(label, value)
     Console(highlight=False).print(table)
-    report_diagnostics(loaded.diagnostics, verbose)
+    report_diagnostics(loaded.diagnostics, inputs.verbose)
     sys.exit(exit_status(loaded.diagnostics))
 
 
@@ -47,24 +49,18 @@ def load(paths: tuple[Path, ...], model_paths: tuple[Path, ...], no_model: bool,
     "-f", "--format", "fmt", type=click.Choice(list(FORMATS)), default="turtle", show_default=True
 )
 @click.option("--with-ontology", is_flag=True, help="Include the qualgraph ontology in the output.")
-def export(
-    paths: tuple[Path, ...],
-    model_paths: tuple[Path, ...],
-    no_model: bool,
-    base: str,
-    verbose: bool,
-    output: Path | None,
-    fmt: str,
-    with_ontology: bool,
-) -> None:
+def export(inputs: StudyInputs, output: Path | None, fmt: str, with_ontology: bool) -> None:
     """Export the study graph as RDF (sorted, so the same study gives the same bytes).
 
     Example: qualgraph export traces/ -f turtle -o study.ttl
     """
-    loaded = load_inputs(paths, model_paths, no_model)
+    loaded = inputs.load()
+    base = inputs.base
     triples = emit_triples(loaded.study, base)
     if with_ontology:
         triples.extend(ontology_graph())
-    write_output(serialize(triples, fmt, base=base, graph_name=base.rstrip("/#") + "/graph"), output)
-    report_diagnostics(loaded.diagnostics, verbose)
+    write_output(
+        serialize(triples, fmt, base=base, graph_name=base.rstrip("/#") + "/graph"), output
+    )
+    report_diagnostics(loaded.diagnostics, inputs.verbose)
     sys.exit(exit_status(loaded.diagnostics))

@@ -34,7 +34,7 @@ from ..summary import summarize
 from ..tables import FORMATS, rich_table
 from .common import (
     CommandError,
-    load_inputs,
+    StudyInputs,
     output_option,
     report_diagnostics,
     study_options,
@@ -47,22 +47,20 @@ _NO_QUERY = (
 )
 
 
-def study_store(
-    paths: tuple[Path, ...], model_paths: tuple[Path, ...], no_model: bool, base: str
-) -> tuple[ox.Store, LoadedStudy | None]:
+def study_store(inputs: StudyInputs) -> tuple[ox.Store, LoadedStudy | None]:
     """An Oxigraph store of the study: RDF files are loaded as they are, traces are loaded and
     emitted. The two are not mixed: a study is read from its traces or from an export of them."""
-    rdf = [p for p in paths if rdf_format(p) is not None]
+    rdf = [p for p in inputs.paths if rdf_format(p) is not None]
     if not rdf:
-        loaded = load_inputs(paths, model_paths, no_model)
-        return to_store(emit_triples(loaded.study, base)), loaded
-    traces = [p for p in paths if rdf_format(p) is None]
+        loaded = inputs.load()
+        return to_store(emit_triples(loaded.study, inputs.base)), loaded
+    traces = [p for p in inputs.paths if rdf_format(p) is None]
     if traces:
         raise CommandError(
             f"cannot mix RDF files ({rdf[0]}) with trace files or folders ({traces[0]}); "
             "query the RDF files alone, or the traces alone"
         )
-    if model_paths:
+    if inputs.model_paths:
         raise CommandError("--model applies to traces; an RDF file already holds its model")
     try:
         return load_rdf(rdf), None
@@ -132,11 +130,7 @@ def _show(rows: Rows, fmt: str, output: Path | None) -> None:
     "--list", "list_queries", is_flag=True, help="List the named queries and their parameters."
 )
 def query(
-    paths: tuple[Path, ...],
-    model_paths: tuple[Path, ...],
-    no_model: bool,
-    base: str,
-    verbose: bool,
+    inputs: StudyInputs,
     sparql: str | None,
     params: tuple[str, ...],
     fmt: str,
@@ -157,15 +151,15 @@ def query(
         return
     values = _values(params)
     try:
-        inputs, named = _split(paths, sparql)
+        paths, named = _split(inputs.paths, sparql)
         prepare(named, values, allow_service=allow_service)
-        store, loaded = study_store(inputs, model_paths, no_model, base)
+        store, loaded = study_store(inputs.with_paths(paths))
         rows = run(store, named, values, allow_service=allow_service)
     except QualgraphError as exc:
         raise CommandError(str(exc)) from exc
     _show(rows, fmt, output)
-    if verbose and loaded is not None:
-        report_diagnostics(loaded.diagnostics, verbose)
+    if inputs.verbose and loaded is not None:
+        report_diagnostics(loaded.diagnostics, inputs.verbose)
 
 
 def _overview(result: StudyStats) -> Table:
@@ -197,9 +191,7 @@ def _saturation(result: StudyStats) -> Table:
 
 @click.command()
 @study_options
-def stats(
-    paths: tuple[Path, ...], model_paths: tuple[Path, ...], no_model: bool, base: str, verbose: bool
-) -> None:
+def stats(inputs: StudyInputs) -> None:
     """Summarise a study on one screen, then its saturation table.
 
     Sources by type, quotes, codes by kind, groundings, decisions and options, impacts,
@@ -207,7 +199,7 @@ def stats(
 
     Example: qualgraph stats traces/
     """
-    store, loaded = study_store(paths, model_paths, no_model, base)
+    store, loaded = study_store(inputs)
     summary = summarize(loaded.study, loaded.diagnostics) if loaded else None
     try:
         result = study_stats(store, summary)
@@ -216,5 +208,5 @@ def stats(
     console = Console(highlight=False)
     console.print(_overview(result))
     console.print(_saturation(result))
-    if verbose and loaded is not None:
-        report_diagnostics(loaded.diagnostics, verbose)
+    if inputs.verbose and loaded is not None:
+        report_diagnostics(loaded.diagnostics, inputs.verbose)

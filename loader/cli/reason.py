@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import click
 
 from ..emit import emit
 from ..errors import QualgraphError
 from ..reason import reason as run_reasoner
-from .common import CommandError, load_inputs, report_diagnostics, study_options
+from .common import CommandError, StudyInputs, report_diagnostics, study_options
 
 
 @click.command()
 @study_options
-def reason(paths: tuple[Path, ...], model_paths: tuple[Path, ...], no_model: bool, base: str, verbose: bool) -> None:
+def reason(inputs: StudyInputs) -> None:
     """Run the HermiT reasoner (owlready2, needs Java) over the codes and links of a study.
 
     Exits 1 when the decision model contradicts the ontology (for example a force used as the
@@ -23,14 +22,16 @@ def reason(paths: tuple[Path, ...], model_paths: tuple[Path, ...], no_model: boo
 
     Example: qualgraph reason traces/
     """
-    loaded = load_inputs(paths, model_paths, no_model)
+    loaded = inputs.load()
     try:
-        report = run_reasoner(emit(loaded.study, base))
+        report = run_reasoner(emit(loaded.study, inputs.base))
     except QualgraphError as exc:
         raise CommandError(str(exc)) from exc
-    report_diagnostics(loaded.diagnostics, verbose)
+    report_diagnostics(loaded.diagnostics, inputs.verbose)
     verdict = "consistent" if report.consistent else "INCONSISTENT"
-    click.echo(f"decision model: {verdict} ({report.individuals} individuals, {report.seconds:.1f} s)")
+    click.echo(
+        f"decision model: {verdict} ({report.individuals} individuals, {report.seconds:.1f} s)"
+    )
     for name, count in report.inferred.items():
         click.echo(f"  inferred {name}: {count}")
     for conflict in report.conflicts:

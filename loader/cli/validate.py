@@ -20,7 +20,7 @@ from ..report import FORMATS, Compactor, Report, merge
 from ..shapes import load_shapes
 from ..study import display_name
 from ..validate import ENGINES, validate
-from .common import CommandError, load_inputs, output_option, study_options, write_output
+from .common import CommandError, StudyInputs, output_option, study_options, write_output
 
 _LEVELS = {"error": Severity.ERROR, "warning": Severity.WARNING, "info": Severity.INFO}
 
@@ -53,11 +53,7 @@ _LEVELS = {"error": Severity.ERROR, "warning": Severity.WARNING, "info": Severit
     help="SHACL engine.",
 )
 def validate_command(
-    paths: tuple[Path, ...],
-    model_paths: tuple[Path, ...],
-    no_model: bool,
-    base: str,
-    verbose: bool,
+    inputs: StudyInputs,
     output: Path | None,
     extra_shapes: tuple[Path, ...],
     fmt: str,
@@ -75,7 +71,8 @@ def validate_command(
         shapes = load_shapes(extra_shapes)
     except QualgraphError as exc:
         raise CommandError(str(exc)) from exc
-    loaded = load_inputs(paths, model_paths, no_model)
+    loaded = inputs.load()
+    base = inputs.base
     try:
         validation = validate(emit_triples(loaded.study, base), shapes, engine)
     except QualgraphError as exc:
@@ -86,7 +83,7 @@ def validate_command(
         files=tuple(display_name(path) for path in loaded.files),
         engine=engine,
         fail_on=threshold,
-        show=Severity.INFO if verbose or threshold == Severity.INFO else Severity.WARNING,
+        show=Severity.INFO if inputs.verbose or threshold == Severity.INFO else Severity.WARNING,
         base=base,
     )
     color = output is None and fmt == "text" and sys.stdout.isatty()
