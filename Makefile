@@ -19,6 +19,7 @@ install: $(STAMP)  ## create .venv and install qualgraph with its test dependenc
 
 run: $(STAMP)  ## load the seed study, validate it and export it to out/seed.ttl
 	$(QG) load seeds/
+	$(QG) validate seeds/
 	mkdir -p out
 	$(QG) export seeds/ -o out/seed.ttl
 	@echo "wrote out/seed.ttl"
@@ -29,6 +30,7 @@ test: $(STAMP)  ## run the test suite
 bench: $(STAMP)  ## print load, query and validation figures (seed, real study, synthetic studies)
 	$(PY) -m benchmarks.bench_load
 	$(PY) -m benchmarks.bench_query
+	$(PY) -m benchmarks.bench_validate
 
 clean:  ## remove the virtualenv and outputs
 	rm -rf $(VENV) out

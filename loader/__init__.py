@@ -1,7 +1,7 @@
 """qualgraph: turn the trace files of a grounded-theory study into a validated RDF knowledge graph.
 
 The library API: `load_study` (parse → interpret → resolve), `emit`/`emit_triples` (RDF),
-`serialize` (deterministic export). The command line lives in `loader.cli`.
+`serialize` (deterministic export), `validate` (SHACL). The command line lives in `loader.cli`.
 """
 
 from importlib.metadata import PackageNotFoundError, version
@@ -9,10 +9,11 @@ from importlib.metadata import PackageNotFoundError, version
 from .emit import emit, emit_triples
 from .export import serialize
 from .study import LoadedStudy, load_study
+from .validate import validate
 
 try:
     __version__ = version("qualgraph")
 except PackageNotFoundError:  # running from a checkout that was never installed
     __version__ = "0+unknown"
 
-__all__ = ["LoadedStudy", "emit", "emit_triples", "load_study", "serialize", "__version__"]
+__all__ = ["LoadedStudy", "emit", "emit_triples", "load_study", "serialize", "validate", "__version__"]
