@@ -115,13 +115,14 @@ def read_model(files: Sequence[tuple[Path, str]]) -> Model:
 
 def expand(
     name: str, lists: dict[str, tuple[str, NameList]], seen: frozenset[str] = frozenset()
-) -> list[str]:
-    """The identifiers a list variable stands for, following `a = b + [...]` concatenations."""
+) -> list[tuple[str, tuple[str, NameList] | None]]:
+    """The identifiers a list variable stands for, following `a = b + [...]` concatenations,
+    each with the (file, list statement) that names it (None for a name that is no list)."""
     if name not in lists or name in seen:
-        return [name]
-    _, statement = lists[name]
-    names = list(statement.names)
-    for included in statement.includes:
+        return [(name, None)]
+    where = lists[name]
+    names: list[tuple[str, tuple[str, NameList] | None]] = [(n, where) for n in where[1].names]
+    for included in where[1].includes:
         names.extend(expand(included, lists, seen | {name}))
     return names
 
@@ -131,11 +132,12 @@ def _claims(
     lists: dict[str, tuple[str, NameList]],
     diagnostics: list[Diagnostic],
 ) -> Iterable[ModelClaim]:
-    for file, statement in links:
-        for source_id, target in statement.pairs:
-            codes = expand(target, lists)
+    """One claim per (source, code), placed at the list line that names the code."""
+    for link_file, link in links:
+        for source_id, target in link.pairs:
             seen: set[str] = set()
-            for code in codes:
+            for code, where in expand(target, lists):
+                file, statement = where or (link_file, link)
                 if code in seen:
                     diagnostics.append(
                         info(

@@ -111,7 +111,7 @@ def test_consistency_diagnostics(study):
     assert found(loaded, "dropped-by-model") == [("s_2.md", 45)]
     assert found(loaded, "source-without-trace") == [("sources_model.py", 26)]
     assert found(loaded, "unlinked-code-list") == [("sources_model.py", 32)]
-    assert found(loaded, "duplicate-claim") == [("sources_model.py", 24)]
+    assert found(loaded, "duplicate-claim") == [("sources_model.py", 23)]  # the list line
     assert found(loaded, "skipped-python") == [
         ("codebook_model.py", 1),
         ("codebook_model.py", 2),
@@ -201,3 +201,16 @@ def test_trace_report_csv_without_model(monkeypatch):
         "s2,2,2,0,",
         "total,4,4,0,",
     ]
+
+
+def test_model_claims_sit_on_the_list_line_that_names_the_code(study):
+    loaded, _ = study
+    lines = {(c.source_id, c.code): c.line for c in loaded.study.model.claims}
+    assert lines == {
+        ("s1", "data_catalogue"): 13,  # shared_codes, included by s1_codes
+        ("s1", "discovery_decision"): 13,
+        ("s1", "discoverability"): 14,
+        ("s1", "search_engine"): 14,
+        ("s2", "data_catalogue"): 23,
+        ("s2", "discovery_decison"): 23,
+    }

@@ -288,7 +288,7 @@ EXPECTED = {
         [
             ("s2", "central_team", "Central data team", "s_2.md", 38),
             ("s2", "time_to_market", "Time to market", "s_2.md", 39),
-            ("s3", "reuse", "Reuse", "model/sources_and_codes_model.py", 4),
+            ("s3", "reuse", "Reuse", "model/sources_and_codes_model.py", 3),
         ],
     ),
 }

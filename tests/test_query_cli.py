@@ -70,7 +70,7 @@ def test_csv_has_crlf_line_ends_as_sparql_csv_and_rfc_4180_say(run, tmp_path):
         b"source,code,label,file,line\r\n"
         b"s2,central_team,Central data team,s_2.md,38\r\n"
         b"s2,time_to_market,Time to market,s_2.md,39\r\n"
-        b"s3,reuse,Reuse,model/sources_and_codes_model.py,4\r\n"
+        b"s3,reuse,Reuse,model/sources_and_codes_model.py,3\r\n"
     )
 
 

@@ -264,10 +264,10 @@ def test_the_real_study_validates_to_the_end_with_every_result_located(corpus):
     grounding = [r for r in report.results if r.shape_name == "claimed code is grounded"]
     assert len(grounding) > 100
     # The final model credits s25 with clear_ownership, which only other sources' quotes ground;
-    # the claim is placed at the add_links call making it (model/sources_and_codes_model.py:374).
+    # the claim is placed at the line of s25_codes that lists it (model/sources_and_codes_model.py:371).
     (claim,) = [r for r in report.results if str(r.focus).endswith("/claim/s25/clear_ownership")]
     assert claim.shape_name == "claimed code is grounded in the claiming source"
-    assert (Path(claim.file).name, claim.line) == ("sources_and_codes_model.py", 374)
+    assert (Path(claim.file).name, claim.line) == ("sources_and_codes_model.py", 371)
 
 
 # -- the engine on hand-written graphs: every supported SHACL feature, and clear refusals -------
