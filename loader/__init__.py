@@ -16,4 +16,12 @@ try:
 except PackageNotFoundError:  # running from a checkout that was never installed
     __version__ = "0+unknown"
 
-__all__ = ["LoadedStudy", "emit", "emit_triples", "load_study", "serialize", "validate", "__version__"]
+__all__ = [
+    "LoadedStudy",
+    "emit",
+    "emit_triples",
+    "load_study",
+    "serialize",
+    "validate",
+    "__version__",
+]
