@@ -40,9 +40,3 @@ def make_study(folder: Path, n: int, templates: tuple[Path, ...] = DEFAULT_TEMPL
         path.write_text(renumber(texts[(i - 1) % len(texts)], i), encoding="utf-8")
         paths.append(path)
     return paths
-
-
-def corpus_templates(corpus: Path) -> tuple[Path, ...]:
-    """The real study's traces (without the empty template), when the corpus is present."""
-    traces = corpus / "traces"
-    return tuple(sorted(p for p in traces.glob("*.md") if p.name != "s_.md"))

@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .diagnostics import Diagnostic, error, info, warning
-from .document import AxialTrace, CodingLine, OpenTrace, PythonBlock, Segment, TraceDocument
+from .document import AxialTrace, OpenTrace, PythonBlock, Segment, TraceDocument
 from .model import Model
 from .statements import (
     Alias,
@@ -66,9 +66,7 @@ class Mention:
     """A code named in a segment's traces: evidence that the segment's quotes ground it."""
 
     code: str
-    written: str
     line: int
-    carrier: CodingLine | Statement
 
 
 @dataclass(frozen=True)
@@ -297,12 +295,12 @@ def _mentions(
                         code = canonical(name, aliases)
                         # A lone unlabelled word counts only when it names a known code.
                         if line.label is not None or code in codebook:
-                            yield Mention(code, name, line.line, line)
+                            yield Mention(code, line.line)
         else:
             for block in trace.blocks:
                 for statement in record.interpretation(block).statements:
                     for name in statement_codes(statement):
-                        yield Mention(canonical(name, aliases), name, statement.line, statement)
+                        yield Mention(canonical(name, aliases), statement.line)
 
 
 def _claims(

@@ -85,9 +85,3 @@ def select(store: ox.Store, query: str, bindings: Mapping[str, Node] | None = No
     variables = tuple(v.value for v in solutions.variables)
     rows = tuple(tuple(to_rdflib(solution[name]) for name in variables) for solution in solutions)
     return Rows(variables, rows)
-
-
-def construct(store: ox.Store, query: str) -> Iterable[tuple[Node, Node, Node]]:
-    """Run a CONSTRUCT query and yield rdflib triples."""
-    for triple in store.query(query):
-        yield to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)
