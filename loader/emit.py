@@ -17,7 +17,16 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 from rdflib.term import Node
 
 from . import vocabulary as vocab
-from .document import AxialTrace, CodingLine, Image, OpenTrace, PythonBlock, Quote, SourceFence
+from .document import (
+    AxialTrace,
+    CodingLine,
+    HeaderField,
+    Image,
+    OpenTrace,
+    PythonBlock,
+    Quote,
+    SourceFence,
+)
 from .model import Model
 from .namespaces import OA, QG, Iris, bind_prefixes
 from .resolve import CONTAINED_CODE, NOT_CODES, ResolvedTrace, Study, canonical, statement_codes
@@ -129,6 +138,7 @@ class _Emitter:
         self.provenance(node, document, 1, max(end, 1))
         for field in doc.header:
             self.header_field(node, field.key, field.value)
+            self.field_line(document, node, field)
         if doc.source_block is not None:
             self.block(document, None, doc.source_block, trace.record.source_block.statements)
         return node
@@ -158,6 +168,16 @@ class _Emitter:
                     self.add(source, QG.referencesText, Literal(value))
             case _:
                 self.add(source, QG.otherHeaderField, Literal(f"{key}: {value}"))
+
+    def field_line(self, document: URIRef, source: URIRef, field: HeaderField) -> None:
+        """Where a `## key` field was written, so a finding about it points at that line."""
+        node = self.iris.part(document, "field", field.span.start)
+        self.add(node, RDF.type, QG.HeaderField)
+        self.add(node, QG.fieldOf, source)
+        self.add(node, QG.fieldKey, Literal(field.key))
+        self.add(node, QG.text, Literal(field.value))
+        first = field.span.start + 1 if field.span.end > field.span.start else field.span.start
+        self.provenance(node, document, first, field.span.end)  # the value's lines
 
     def note(self, document: URIRef, parent: URIRef, line: int, text: str) -> None:
         node = self.iris.part(document, "note", line)

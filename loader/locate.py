@@ -40,6 +40,14 @@ Each query is one basic graph pattern: Oxigraph pushes a substituted ?node into 
 but plans a UNION or an OPTIONAL around it as if ?node were unbound (100x slower)."""
 
 
+_FIELD = (
+    _SELECT.replace("SELECT ?node", "SELECT ?node ?key")
+    + "?field qg:fieldOf ?node ; qg:fieldKey ?key ; "
+    + _AT
+)
+"""The line of a source's `## key` header field (?node and ?key are substituted, so projected)."""
+
+
 class Locator:
     """Locates nodes in one store, a few small queries per distinct node."""
 
@@ -51,6 +59,13 @@ class Locator:
         if node not in self._cache:
             self._cache[node] = self._find(node)
         return self._cache[node]
+
+    def locate_field(self, node: Node, key: str) -> Location | None:
+        """Where the header field `key` of source `node` was written, if it was."""
+        substitutions = {ox.Variable("node"): to_ox(node), ox.Variable("key"): ox.Literal(key)}
+        for row in self.store.query(_FIELD, substitutions=substitutions):
+            return row["file"].value, int(row["line"].value)
+        return None
 
     def _find(self, node: Node) -> Location | None:
         substitutions = {ox.Variable("node"): to_ox(node)}

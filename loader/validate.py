@@ -19,7 +19,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pyshacl
 from pyshacl.errors import ReportableRuntimeError
-from rdflib import Graph, Literal
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
@@ -29,6 +29,7 @@ from .results import ValidationReport, ValidationResult
 from .shacl import OxigraphEngine
 from .shapes import UnsupportedShape, load_shapes, read_shapes, shacl_path, shape_name
 from .store import to_store
+from .vocabulary import HEADER_KEYS
 from .study import natural_key
 
 Triple = tuple[Node, Node, Node]
@@ -111,7 +112,9 @@ def _pyshacl(graph: Graph, shapes: Graph, ontology: Graph) -> list[ValidationRes
 
 
 def _located(result: ValidationResult, locator: Locator) -> ValidationResult:
-    location = locator.locate(result.focus)
+    """At the header field the value came from, else where the focus node was written."""
+    key = HEADER_KEYS.get(result.path) if isinstance(result.path, URIRef) else None
+    location = (key and locator.locate_field(result.focus, key)) or locator.locate(result.focus)
     return replace(result, file=location[0], line=location[1]) if location else result
 
 

@@ -7,6 +7,7 @@ mapping is a lookup, and an unknown value is simply absent (SHACL then reports i
 from __future__ import annotations
 
 from rdflib import Literal, URIRef
+from rdflib.namespace import DCTERMS
 
 from .namespaces import QG
 from .statements import (
@@ -77,6 +78,21 @@ NEXT_DECISION_TYPES: dict[str, URIRef] = _individuals(
     "next_decision mandatory_next optional_next consider_if_not_decided_yet "
     "decide_for_all_instances_of decide_for_some_instances_of"
 )
+
+HEADER_KEYS: dict[URIRef, str] = {
+    DCTERMS.title: "title",
+    QG.url: "url",
+    QG.tinyUrl: "tiny url",
+    QG.archiveUrl: "archive url",
+    QG.sourceType: "source type",
+    QG.sourceTypeText: "source type",
+    QG.authorType: "author type",
+    QG.authorTypeText: "author type",
+    QG.hasExample: "example",
+    QG.hasSourceCode: "source code",
+    QG.referencesText: "references",
+}
+"""Source properties → the `## key` header field they are read from (to locate findings)."""
 
 CONTEXT_ROLES = {"context", "contexts", "decision context"}
 NEXT_DECISION_ROLES = {"next decision", "next_decision", "next decisions"}

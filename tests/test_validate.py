@@ -136,7 +136,7 @@ MUTATIONS: dict[str, tuple[Mutation, set[tuple[str, str, str | int, str | None]]
                 ("s_2.md", '"example": False', '"example": "maybe"'),
             )
         ),
-        {("qgsh:SourceExampleFlag", "s_2.md", 1, None)},
+        {("qgsh:SourceExampleFlag", "s_2.md", "maybe\n", None)},
     ),
     "bad impact level": (
         edit("s_1.md", "{consistency: positive}", "{consistency: positve}"),
@@ -386,8 +386,8 @@ def test_extra_shapes_files_add_rules(tmp_path):
     )
     report = validate(emit_triples(load_study([VALID], []).study), load_shapes([extra]))
     assert {(r.shape_name, Path(r.file).name, r.line) for r in report.results} == {
-        ("source has a tiny url", "s_1.md", 1),
-        ("source has a tiny url", "s_2.md", 1),
+        ("source has a tiny url", "s_1.md", 6),  # the `## tiny url` value line
+        ("source has a tiny url", "s_2.md", 6),
     }
 
 
