@@ -29,8 +29,8 @@ from .results import ValidationReport, ValidationResult
 from .shacl import OxigraphEngine
 from .shapes import UnsupportedShape, load_shapes, read_shapes, shacl_path, shape_name
 from .store import to_store
-from .vocabulary import HEADER_KEYS
 from .study import natural_key
+from .vocabulary import HEADER_KEYS
 
 Triple = tuple[Node, Node, Node]
 
