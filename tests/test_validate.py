@@ -114,7 +114,7 @@ MUTATIONS: dict[str, tuple[Mutation, set[tuple[str, str, str | int, str | None]]
                 ("s_1.md", '"type": "Practitioner Audience Article"', '"type": "Blog post"'),
             )
         ),
-        {("qgsh:SourceTypeKnown", "s_1.md", 1, '"Blog post"')},
+        {("qgsh:SourceTypeKnown", "s_1.md", "Blog post\n", '"Blog post"')},
     ),
     "bad author type": (
         Mutation(
@@ -123,7 +123,7 @@ MUTATIONS: dict[str, tuple[Mutation, set[tuple[str, str, str | int, str | None]]
                 ("s_2.md", '"Practitioner and Academic"', '"Engineer"'),
             )
         ),
-        {("qgsh:AuthorTypeKnown", "s_2.md", 1, '"Engineer"')},
+        {("qgsh:AuthorTypeKnown", "s_2.md", "Engineer\n", '"Engineer"')},
     ),
     "missing title": (
         edit("s_1.md", "## title\nTreating Data as a Product\n", ""),
