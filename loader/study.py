@@ -95,13 +95,14 @@ def interpret_trace(path: Path, diagnostics: list[Diagnostic]) -> TraceRecord | 
     except (OSError, UnicodeDecodeError) as exc:
         diagnostics.append(error(name, 0, "unreadable", f"cannot read the file: {exc}"))
         return None
-    diagnostics.extend(found)
-    if document.is_template:
-        return None
     if document.kind is None and document.coding_line is None and not document.segments:
+        # A README or notes file beside the traces: one note, not the parser's complaints.
         diagnostics.append(
             info(name, 1, "not-a-trace", "no `# s`/`# p` header and no `# coding`: skipped")
         )
+        return None
+    diagnostics.extend(found)
+    if document.is_template:
         return None
     source_block = None
     if document.source_block is not None:

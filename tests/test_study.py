@@ -151,3 +151,14 @@ def test_an_order_file_sets_the_coding_order(tmp_path):
     loaded = load_study([STUDY], order=["s_2.md"])
     assert [t.source_id for t in loaded.study.traces] == ["s2", "s1"]
     assert [t.position for t in loaded.study.traces] == [1, 2]
+
+
+def test_a_readme_beside_the_traces_is_skipped_with_one_note(tmp_path):
+    (tmp_path / "README.md").write_text("Notes about this study\n\nNo trace here.\n")
+    (tmp_path / "s_25.md").write_text(SEED.read_text())
+    loaded = load_study([tmp_path])
+    about_readme = [
+        (d.code, str(d.severity)) for d in loaded.diagnostics if d.file.endswith("README.md")
+    ]
+    assert about_readme == [("not-a-trace", "info")]
+    assert [t.source_id for t in loaded.study.traces] == ["s25"]
