@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 from rdflib import Dataset, Graph
 
@@ -44,3 +48,28 @@ def test_base_iri_is_used_for_every_data_node():
     subjects = {str(s) for s in graph.subjects()}
     assert "https://example.org/my-study/source/s25" in subjects
     assert not any(s.startswith("https://w3id.org/qualgraph/study/") for s in subjects)
+
+
+def test_identical_bytes_across_processes_with_different_hash_seeds(tmp_path):
+    """Set and dict order must not leak into the output: Python salts str hashes per process."""
+    outputs = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"study-{seed}.ttl"
+        env = dict(os.environ, PYTHONHASHSEED=seed)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "loader",
+                "export",
+                str(FIXTURES / "study"),
+                str(SEED),
+                "-o",
+                str(out),
+            ],
+            check=True,
+            env=env,
+            capture_output=True,
+        )
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1]
