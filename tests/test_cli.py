@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib.util
+
 import pytest
 from click.testing import CliRunner
 from rdflib import Graph
@@ -79,3 +81,12 @@ def test_export_to_file_with_ontology(run, tmp_path):
 def test_every_command_has_help_with_an_example():
     for name, command in main.commands.items():
         assert command.help and "Example:" in command.help, name
+
+
+def test_the_command_reference_is_up_to_date():
+    spec = importlib.util.spec_from_file_location("make_cli_doc", ROOT / "docs" / "make_cli_doc.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert (ROOT / "docs" / "cli.md").read_text(encoding="utf-8") == module.render(), (
+        "docs/cli.md is out of date: run `python docs/make_cli_doc.py`"
+    )
