@@ -6,7 +6,6 @@ a command (tests/test_cli.py fails while the page is out of date).
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -36,13 +35,10 @@ def render() -> str:
     return "\n".join(lines)
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Write the page (to the path given as the only argument, or to docs/cli.md)."""
-    argv = sys.argv[1:] if argv is None else argv
-    out = Path(argv[0]) if argv else DOC
-    out.write_text(render(), encoding="utf-8")
-    print(f"wrote {out}")
-    return 0
+def main() -> int:
+    from docpage import write_page  # beside this script; imported here so tests can load render()
+
+    return write_page(render, DOC)
 
 
 if __name__ == "__main__":

@@ -7,7 +7,6 @@ run `python docs/make_ontology_doc.py` after editing the ontology
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from rdflib import OWL, RDF, RDFS, BNode, Graph, Namespace, URIRef
@@ -114,13 +113,10 @@ def render(ttl: Path = TTL) -> str:
     return "\n".join(lines) + "\n"
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Write the page (to the path given as the only argument, or to docs/ontology.md)."""
-    argv = sys.argv[1:] if argv is None else argv
-    out = Path(argv[0]) if argv else DOC
-    out.write_text(render(), encoding="utf-8")
-    print(f"wrote {out}")
-    return 0
+def main() -> int:
+    from docpage import write_page  # beside this script; imported here so tests can load render()
+
+    return write_page(render, DOC)
 
 
 if __name__ == "__main__":
