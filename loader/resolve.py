@@ -9,6 +9,7 @@ is a diagnostic here, never an exception.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -34,7 +35,10 @@ NOT_CODES = {"source", "reference"}
 CONTAINED_CODE = "contained_code"
 
 # Open-coding line kinds whose identifiers name codes.
-CODE_LINE_KINDS = {"option", "force", "decision", "context", "code", "term", "item", "codes"}
+CODE_LINE_KINDS = {"option", "force", "decision", "context", "code", "term", "item"}
+
+TRACE_FILE_NAME = re.compile(r"(?P<kind>[sp])_?(?P<number>\d+)", re.IGNORECASE)
+"""Study file names that carry the source id (`s_25`, `p3`); others (the seed's hash) do not."""
 
 HEADER_TO_BLOCK = {
     "title": "title",
@@ -358,14 +362,15 @@ def _check_identity(record: TraceRecord, diagnostics: list[Diagnostic]) -> None:
     doc = record.document
     source_id = doc.source_id
     block = _source_definition(record)
-    digits = "".join(ch for ch in (doc.path.stem if doc.path else doc.name) if ch.isdigit())
-    if doc.path and doc.number and digits and digits != doc.number and len(digits) < 6:
+    named = TRACE_FILE_NAME.fullmatch(doc.path.stem if doc.path else "")
+    if named and f"{named['kind']}{named['number']}" != source_id:
         diagnostics.append(
             warning(
                 doc.name,
                 2,
                 "source-id-mismatch",
-                f"the header says {source_id} but the file name says {digits}",
+                f"the header says {source_id} but the file name says "
+                f"{named['kind']}{named['number']}",
             )
         )
     if block is None:

@@ -162,3 +162,10 @@ def test_a_readme_beside_the_traces_is_skipped_with_one_note(tmp_path):
     ]
     assert about_readme == [("not-a-trace", "info")]
     assert [t.source_id for t in loaded.study.traces] == ["s25"]
+
+
+def test_a_file_name_that_disagrees_with_the_header_is_reported(tmp_path):
+    (tmp_path / "s_26.md").write_text((STUDY / "s_1.md").read_text())
+    loaded = load_study([tmp_path])
+    mismatches = [(d.line, d.message) for d in loaded.diagnostics if d.code == "source-id-mismatch"]
+    assert mismatches == [(2, "the header says s1 but the file name says s26")]
