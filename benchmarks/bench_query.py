@@ -30,8 +30,8 @@ import pyoxigraph as ox
 from benchmarks.synthetic import DEFAULT_TEMPLATES, ROOT, make_study
 from loader.emit import emit
 from loader.query import check, named_queries, run
-from loader.store import to_ox
 from loader.study import load_study
+from loader.terms import to_ox
 
 CORPUS = ROOT.parent / "shared" / "corpus" / "data-as-a-product"
 FIXTURE = ROOT / "tests" / "fixtures" / "query-study"

@@ -1,7 +1,8 @@
 """Emit a resolved Study as RDF triples in ontology terms: the only module that writes triples.
 
-`emit_triples` returns plain (s, p, o) tuples of rdflib terms, which the fast paths (Oxigraph
-store, serialisation) consume directly; `emit` wraps them in an rdflib Graph for the API.
+`emit_ntriples` writes the triples as N-Triples term strings (see `terms`), the form the fast
+paths (Oxigraph store, validation, export) take; `emit_triples` and `emit` give rdflib terms
+and an rdflib Graph for the API.
 
 Every node derived from a trace points to its document (prov:wasDerivedFrom) and its lines
 (qg:startLine, qg:endLine), so a validation result or a query row can always be traced back.
@@ -10,10 +11,8 @@ Every node derived from a trace points to its document (prov:wasDerivedFrom) and
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import lru_cache
 
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
+from rdflib import Graph
 from rdflib.term import Node
 
 from . import vocabulary as vocab
@@ -28,7 +27,7 @@ from .document import (
     SourceFence,
 )
 from .model import Model
-from .namespaces import OA, QG, Iris, bind_prefixes
+from .namespaces import Iris, NTriplesIris, bind_prefixes, dcterms, oa, prov, qg, rdf, rdfs, skos
 from .resolve import CONTAINED_CODE, NOT_CODES, ResolvedTrace, Study, canonical, statement_codes
 from .statements import (
     ClassDefinition,
@@ -40,41 +39,44 @@ from .statements import (
     Statement,
     Verbatim,
 )
+from .terms import NTriple, NTriples, boolean, integer, literal, term
 
-Triple = tuple[Node, Node, Node]
-TYPE, DERIVED_FROM, START_LINE, END_LINE = RDF.type, PROV.wasDerivedFrom, QG.startLine, QG.endLine
+TYPE, DERIVED_FROM, START_LINE, END_LINE = rdf.type, prov.wasDerivedFrom, qg.startLine, qg.endLine
 
 
-@lru_cache(maxsize=100_000)
-def integer(value: int) -> Literal:
-    """xsd:integer literals, made once each: line numbers repeat across a study."""
-    return Literal(value, datatype=XSD.integer)
+def plain(value: str | None) -> str | None:
+    """A plain literal, or None (nothing is written) for a missing value."""
+    return None if value is None else literal(value)
+
+
+def lookup(node: Node | None) -> str | None:
+    """A vocabulary term from a lookup table (None when the value was not recognised)."""
+    return None if node is None else term(node)
 
 
 class _Emitter:
-    def __init__(self, study: Study, iris: Iris) -> None:
+    """Writes N-Triples term strings: IRIs `<…>` and literals made by `text`/`integer`."""
+
+    def __init__(self, study: Study, iris: NTriplesIris) -> None:
         self.study = study
         self.iris = iris
-        self.triples: dict[Triple, None] = {}  # insertion-ordered set
-        self.claimed: set[URIRef] = set()
+        self.triples: dict[NTriple, None] = {}  # insertion-ordered set
+        self.claimed: set[str] = set()
         self.codes: set[str] = set()
-        self.statement_iris: dict[int, URIRef] = {}
+        self.statement_iris: dict[int, str] = {}
 
-    def add(self, s: URIRef | BNode, p: URIRef, o: object) -> None:
-        if o is None:
-            return
-        if not isinstance(o, URIRef | BNode | Literal):
-            o = Literal(o)
-        self.triples[(s, p, o)] = None
+    def add(self, s: str, p: str, o: str | None) -> None:
+        if o is not None:
+            self.triples[(s, p, o)] = None
 
-    def provenance(self, node: URIRef, document: URIRef, start: int, end: int) -> None:
+    def provenance(self, node: str, document: str, start: int, end: int) -> None:
         triples = self.triples
         triples[(node, DERIVED_FROM, document)] = None
         triples[(node, START_LINE, integer(start))] = None
         triples[(node, END_LINE, integer(end))] = None
 
     # -- codes ---------------------------------------------------------------------------
-    def code(self, identifier: str) -> URIRef:
+    def code(self, identifier: str) -> str:
         """The IRI of a code; the code node itself is written once, in `codebook()`."""
         identifier = canonical(identifier, self.study.aliases)
         self.codes.add(identifier)
@@ -82,38 +84,38 @@ class _Emitter:
 
     def codebook(self) -> None:
         scheme = self.iris.codebook()
-        self.add(scheme, RDF.type, QG.Codebook)
-        self.add(scheme, RDF.type, SKOS.ConceptScheme)
-        self.add(scheme, RDFS.label, Literal("Codebook"))
+        self.add(scheme, rdf.type, qg.Codebook)
+        self.add(scheme, rdf.type, skos.ConceptScheme)
+        self.add(scheme, rdfs.label, literal("Codebook"))
         for identifier in sorted(self.codes | set(self.study.codebook)):
             node = self.iris.code(identifier)
-            self.add(node, RDF.type, SKOS.Concept)
-            self.add(node, SKOS.inScheme, scheme)
-            self.add(node, SKOS.notation, Literal(identifier))
+            self.add(node, rdf.type, skos.Concept)
+            self.add(node, skos.inScheme, scheme)
+            self.add(node, skos.notation, literal(identifier))
             entry = self.study.codebook.get(identifier)
             if entry is None or not entry.defined:
-                self.add(node, RDF.type, QG.Code)
+                self.add(node, rdf.type, qg.Code)
                 continue
-            self.add(node, RDF.type, vocab.code_class(entry.metaclass))
-            self.add(node, QG.metaclass, entry.metaclass)
+            self.add(node, rdf.type, term(vocab.code_class(entry.metaclass)))
+            self.add(node, qg.metaclass, plain(entry.metaclass))
             if entry.label is not None:
-                self.add(node, RDFS.label, Literal(entry.label))
-                self.add(node, SKOS.prefLabel, Literal(entry.label))
+                self.add(node, rdfs.label, literal(entry.label))
+                self.add(node, skos.prefLabel, literal(entry.label))
             for _, definition in entry.definitions:
                 if definition.label not in (None, entry.label):
-                    self.add(node, SKOS.altLabel, Literal(definition.label))
+                    self.add(node, skos.altLabel, literal(definition.label))
 
     # -- documents -----------------------------------------------------------------------
     def trace(self, trace: ResolvedTrace) -> None:
         doc = trace.document
         node = self.iris.document(trace.slug)
-        self.add(node, RDF.type, QG.TraceDocument)
-        self.add(node, DCTERMS.identifier, Literal(doc.name))
-        self.add(node, QG.filePath, Literal(doc.name))
-        self.add(node, QG.lineCount, integer(doc.line_count))
-        self.add(node, QG.position, integer(trace.position))
+        self.add(node, rdf.type, qg.TraceDocument)
+        self.add(node, dcterms.identifier, literal(doc.name))
+        self.add(node, qg.filePath, literal(doc.name))
+        self.add(node, qg.lineCount, integer(doc.line_count))
+        self.add(node, qg.position, integer(trace.position))
         if doc.is_template:
-            self.add(node, QG.isTemplate, Literal(True))
+            self.add(node, qg.isTemplate, boolean(True))
         source = self.source(trace, node)
         for line, text in doc.header_notes + doc.extra_lines:
             self.note(node, node, line, text)
@@ -122,14 +124,14 @@ class _Emitter:
         for claim in trace.claims:
             self.claim(node, claim.source_id, claim.code, claim.statement)
 
-    def source(self, trace: ResolvedTrace, document: URIRef) -> URIRef | None:
+    def source(self, trace: ResolvedTrace, document: str) -> str | None:
         doc = trace.document
         if not trace.source_id:
             return None
         node = self.iris.source(trace.source_id)
-        self.add(document, QG.describesSource, node)
-        self.add(node, RDF.type, QG.Source)
-        self.add(node, DCTERMS.identifier, Literal(trace.source_id))
+        self.add(document, qg.describesSource, node)
+        self.add(node, rdf.type, qg.Source)
+        self.add(node, dcterms.identifier, literal(trace.source_id))
         end = (
             doc.coding_line - 1
             if doc.coding_line
@@ -143,57 +145,57 @@ class _Emitter:
             self.block(document, None, doc.source_block, trace.record.source_block.statements)
         return node
 
-    def header_field(self, source: URIRef, key: str, value: str) -> None:
+    def header_field(self, source: str, key: str, value: str) -> None:
         match key:
             case "title":
-                self.add(source, DCTERMS.title, Literal(value))
+                self.add(source, dcterms.title, literal(value))
             case "url":
-                self.add(source, QG.url, Literal(value))
+                self.add(source, qg.url, literal(value))
             case "tiny url":
-                self.add(source, QG.tinyUrl, Literal(value))
+                self.add(source, qg.tinyUrl, literal(value))
             case "archive url":
-                self.add(source, QG.archiveUrl, Literal(value))
+                self.add(source, qg.archiveUrl, literal(value))
             case "source type":
-                self.add(source, QG.sourceTypeText, Literal(value))
-                self.add(source, QG.sourceType, vocab.SOURCE_TYPES.get(value.lower()))
+                self.add(source, qg.sourceTypeText, literal(value))
+                self.add(source, qg.sourceType, lookup(vocab.SOURCE_TYPES.get(value.lower())))
             case "author type":
-                self.add(source, QG.authorTypeText, Literal(value))
-                self.add(source, QG.authorType, vocab.AUTHOR_TYPES.get(value.lower()))
+                self.add(source, qg.authorTypeText, literal(value))
+                self.add(source, qg.authorType, lookup(vocab.AUTHOR_TYPES.get(value.lower())))
             case "example":
-                self.add(source, QG.hasExample, vocab.flag(value))
+                self.add(source, qg.hasExample, lookup(vocab.flag(value)))
             case "source code":
-                self.add(source, QG.hasSourceCode, vocab.flag(value))
+                self.add(source, qg.hasSourceCode, lookup(vocab.flag(value)))
             case "references":
                 if value:
-                    self.add(source, QG.referencesText, Literal(value))
+                    self.add(source, qg.referencesText, literal(value))
             case _:
-                self.add(source, QG.otherHeaderField, Literal(f"{key}: {value}"))
+                self.add(source, qg.otherHeaderField, literal(f"{key}: {value}"))
 
-    def field_line(self, document: URIRef, source: URIRef, field: HeaderField) -> None:
+    def field_line(self, document: str, source: str, field: HeaderField) -> None:
         """Where a `## key` field was written, so a finding about it points at that line."""
         node = self.iris.part(document, "field", field.span.start)
-        self.add(node, RDF.type, QG.HeaderField)
-        self.add(node, QG.fieldOf, source)
-        self.add(node, QG.fieldKey, Literal(field.key))
-        self.add(node, QG.text, Literal(field.value))
+        self.add(node, rdf.type, qg.HeaderField)
+        self.add(node, qg.fieldOf, source)
+        self.add(node, qg.fieldKey, literal(field.key))
+        self.add(node, qg.text, literal(field.value))
         first = field.span.start + 1 if field.span.end > field.span.start else field.span.start
         self.provenance(node, document, first, field.span.end)  # the value's lines
 
-    def note(self, document: URIRef, parent: URIRef, line: int, text: str) -> None:
+    def note(self, document: str, parent: str, line: int, text: str) -> None:
         node = self.iris.part(document, "note", line)
-        self.add(node, RDF.type, QG.Note)
-        self.add(node, QG.text, Literal(text))
-        self.add(node, QG.noteOf, parent)
+        self.add(node, rdf.type, qg.Note)
+        self.add(node, qg.text, literal(text))
+        self.add(node, qg.noteOf, parent)
         self.provenance(node, document, line, line)
 
     # -- segments ------------------------------------------------------------------------
-    def segment(self, trace: ResolvedTrace, document: URIRef, source, resolved) -> None:
+    def segment(self, trace: ResolvedTrace, document: str, source, resolved) -> None:
         segment = resolved.segment
         node = self.iris.part(document, "segment", segment.index)
-        self.add(node, RDF.type, QG.Segment)
-        self.add(node, QG.inDocument, document)
-        self.add(document, QG.hasSegment, node)
-        self.add(node, QG.position, integer(segment.index))
+        self.add(node, rdf.type, qg.Segment)
+        self.add(node, qg.inDocument, document)
+        self.add(document, qg.hasSegment, node)
+        self.add(node, qg.position, integer(segment.index))
         self.provenance(node, document, segment.span.start, segment.span.end)
         quotes = []
         for position, item in enumerate(segment.items, start=1):
@@ -205,58 +207,58 @@ class _Emitter:
                 self.axial(trace, document, node, element, position)
         self.groundings(document, quotes, resolved.mentions)
 
-    def item(self, document, segment, source, item, position) -> list[tuple[URIRef, str]]:
+    def item(self, document, segment, source, item, position) -> list[tuple[str, str]]:
         start = item.span.start
         if isinstance(item, Image):
             node = self.iris.part(document, "figure", start)
-            self.add(node, RDF.type, QG.Figure)
-            self.add(node, QG.altText, Literal(item.alt))
-            self.add(node, QG.imageUrl, Literal(item.url))
-            self.add(node, QG.text, Literal(item.raw))
+            self.add(node, rdf.type, qg.Figure)
+            self.add(node, qg.altText, literal(item.alt))
+            self.add(node, qg.imageUrl, literal(item.url))
+            self.add(node, qg.text, literal(item.raw))
             quotes = []
         else:
             node = self.iris.part(document, "quote", start)
-            self.add(node, RDF.type, QG.Quote)
-            self.add(node, QG.text, Literal(item.text))
+            self.add(node, rdf.type, qg.Quote)
+            self.add(node, qg.text, literal(item.text))
             if isinstance(item, SourceFence):
-                self.add(node, RDF.type, QG.CodeExcerpt)
+                self.add(node, rdf.type, qg.CodeExcerpt)
             evidence = item.is_evidence if isinstance(item, Quote) else bool(item.text.strip())
             if isinstance(item, Quote) and item.is_speaker_label:
-                self.add(node, RDF.type, QG.SpeakerLabel)
+                self.add(node, rdf.type, qg.SpeakerLabel)
             if source is not None:
-                self.add(node, QG.quoteOf, source)
+                self.add(node, qg.quoteOf, source)
             quotes = [(node, item.text)] if evidence else []
-        self.add(node, QG.inSegment, segment)
-        self.add(node, QG.position, integer(position))
+        self.add(node, qg.inSegment, segment)
+        self.add(node, qg.position, integer(position))
         self.provenance(node, document, start, item.span.end)
         return quotes
 
     def memo(self, trace, document, segment, memo: OpenTrace, position: int) -> None:
         node = self.iris.part(document, "memo", memo.span.start)
-        self.add(node, RDF.type, QG.Memo)
-        self.add(node, QG.inSegment, segment)
-        self.add(node, QG.position, integer(position))
-        self.add(node, QG.text, Literal("\n".join(line.text for line in memo.lines)))
+        self.add(node, rdf.type, qg.Memo)
+        self.add(node, qg.inSegment, segment)
+        self.add(node, qg.position, integer(position))
+        self.add(node, qg.text, literal("\n".join(line.text for line in memo.lines)))
         self.provenance(node, document, memo.span.start, memo.span.end)
         for line in memo.lines:
             self.coding_line(document, node, line)
 
-    def coding_line(self, document: URIRef, memo: URIRef, line: CodingLine) -> None:
+    def coding_line(self, document: str, memo: str, line: CodingLine) -> None:
         node = self.iris.part(document, "line", line.line)
-        self.add(node, RDF.type, QG.CodingLine)
-        self.add(node, QG.inMemo, memo)
-        self.add(node, QG.text, Literal(line.text))
-        self.add(node, QG.codingLabel, line.label)
-        self.add(node, QG.codingKind, line.kind)
-        self.add(node, QG.codingStatus, line.status)
-        self.add(node, QG.qualifier, line.qualifier)
+        self.add(node, rdf.type, qg.CodingLine)
+        self.add(node, qg.inMemo, memo)
+        self.add(node, qg.text, literal(line.text))
+        self.add(node, qg.codingLabel, plain(line.label))
+        self.add(node, qg.codingKind, plain(line.kind))
+        self.add(node, qg.codingStatus, plain(line.status))
+        self.add(node, qg.qualifier, plain(line.qualifier))
         self.provenance(node, document, line.line, line.line)
 
     def axial(self, trace, document, segment, axial: AxialTrace, position: int) -> None:
         node = self.iris.part(document, "axial", axial.span.start)
-        self.add(node, RDF.type, QG.AxialTrace)
-        self.add(node, QG.inSegment, segment)
-        self.add(node, QG.position, integer(position))
+        self.add(node, rdf.type, qg.AxialTrace)
+        self.add(node, qg.inSegment, segment)
+        self.add(node, qg.position, integer(position))
         self.provenance(node, document, axial.span.start, axial.span.end)
         for line, text in axial.notes:
             self.note(document, node, line, text)
@@ -266,18 +268,16 @@ class _Emitter:
     # -- python ----------------------------------------------------------------------------
     def block(self, document, axial, block: PythonBlock, statements: Iterable[Statement]) -> None:
         node = self.iris.part(document, "block", block.span.start)
-        self.add(node, RDF.type, QG.PythonBlock)
-        self.add(node, QG.inTrace, axial)
-        self.add(node, QG.blockLabel, block.label)
-        self.add(node, QG.text, Literal(block.code))
+        self.add(node, rdf.type, qg.PythonBlock)
+        self.add(node, qg.inTrace, axial)
+        self.add(node, qg.blockLabel, plain(block.label))
+        self.add(node, qg.text, literal(block.code))
         self.provenance(node, document, block.span.start, block.span.end)
         self.statements(document, node, statements)
 
-    def statements(
-        self, document: URIRef, container: URIRef, statements: Iterable[Statement]
-    ) -> None:
+    def statements(self, document: str, container: str, statements: Iterable[Statement]) -> None:
         """One qg:Statement per distinct statement text; force impacts of one call share it."""
-        nodes: dict[tuple[int, int, str], URIRef] = {}
+        nodes: dict[tuple[int, int, str], str] = {}
         per_line: dict[int, int] = {}
         for statement in statements:
             key = (statement.line, statement.end_line, statement.text)
@@ -293,49 +293,49 @@ class _Emitter:
                 self.statement_node(document, container, node, statement)
             elif isinstance(statement, Verbatim):
                 # part of a call could not be read (a malformed pair): say so on the shared node
-                self.add(node, RDF.type, QG.UninterpretedStatement)
-                self.add(node, QG.reason, Literal(statement.reason))
+                self.add(node, rdf.type, qg.UninterpretedStatement)
+                self.add(node, qg.reason, literal(statement.reason))
             self.statement_iris[id(statement)] = node
             self.meaning(document, node, statement)
 
-    def statement_node(self, document, container, node: URIRef, statement: Statement) -> None:
+    def statement_node(self, document, container, node: str, statement: Statement) -> None:
         form = vocab.statement_form(statement)
-        kind = {"verbatim": QG.UninterpretedStatement, "skipped": QG.SkippedStatement}.get(
-            form, QG.Statement
+        kind = {"verbatim": qg.UninterpretedStatement, "skipped": qg.SkippedStatement}.get(
+            form, qg.Statement
         )
-        self.add(node, RDF.type, kind)
-        if kind != QG.Statement:
-            self.add(node, RDF.type, QG.Statement)
-        self.add(node, QG.inBlock if container != document else QG.inFile, container)
-        self.add(node, QG.text, Literal(statement.text))
-        self.add(node, QG.statementForm, Literal(form))
-        self.add(node, QG.origin, Literal(statement.origin))
+        self.add(node, rdf.type, kind)
+        if kind != qg.Statement:
+            self.add(node, rdf.type, qg.Statement)
+        self.add(node, qg.inBlock if container != document else qg.inFile, container)
+        self.add(node, qg.text, literal(statement.text))
+        self.add(node, qg.statementForm, literal(form))
+        self.add(node, qg.origin, literal(statement.origin))
         if isinstance(statement, Verbatim | Skipped):
-            self.add(node, QG.reason, Literal(statement.reason))
+            self.add(node, qg.reason, literal(statement.reason))
         self.provenance(node, document, statement.line, statement.end_line)
 
-    def meaning(self, document: URIRef, node: URIRef, statement: Statement) -> None:
+    def meaning(self, document: str, node: str, statement: Statement) -> None:
         """What the statement says about the decision model: definitions, links, mentions."""
         match statement:
             case ClassDefinition(metaclass=metaclass) if metaclass in NOT_CODES:
                 return
             case ClassDefinition(variable=variable) if variable:
-                self.add(self.code(variable), QG.definedBy, node)
+                self.add(self.code(variable), qg.definedBy, node)
             case OptionLink(decision=decision, option=option, name=name):
-                link = self.link(document, node, statement, QG.OptionLink, "option")
-                self.add(link, QG.decision, self.code(decision))
-                self.add(link, QG.option, self.code(option))
-                self.add(link, QG.optionName, name)
-                self.add(self.code(decision), QG.hasOption, self.code(option))
+                link = self.link(document, node, statement, qg.OptionLink, "option")
+                self.add(link, qg.decision, self.code(decision))
+                self.add(link, qg.option, self.code(option))
+                self.add(link, qg.optionName, plain(name))
+                self.add(self.code(decision), qg.hasOption, self.code(option))
             case ForceImpact(solution=solution, force=force, level=level):
                 link = self.link(
-                    document, node, statement, QG.ForceImpact, "impact", solution, force, level
+                    document, node, statement, qg.ForceImpact, "impact", solution, force, level
                 )
-                self.add(link, QG.solution, self.code(solution))
-                self.add(link, QG.force, self.code(force))
-                self.add(link, QG.levelText, Literal(level))
-                self.add(link, QG.impactLevel, vocab.IMPACT_LEVELS.get(level))
-                self.add(self.code(solution), QG.impacts, self.code(force))
+                self.add(link, qg.solution, self.code(solution))
+                self.add(link, qg.force, self.code(force))
+                self.add(link, qg.levelText, literal(level))
+                self.add(link, qg.impactLevel, lookup(vocab.IMPACT_LEVELS.get(level)))
+                self.add(self.code(solution), qg.impacts, self.code(force))
             case LinkStatement(role_name=role) if role == CONTAINED_CODE:
                 return  # claims are emitted per document, with the claimant checked
             case LinkStatement(pairs=pairs):
@@ -344,33 +344,35 @@ class _Emitter:
             case Comment() | Verbatim() | Skipped():
                 return
         for name in statement_codes(statement):
-            self.add(node, QG.mentions, self.code(name))
+            self.add(node, qg.mentions, self.code(name))
 
-    def link(self, document, statement_node, statement, kind, *steps) -> URIRef:
+    def link(self, document, statement_node, statement, kind, *steps) -> str:
         node = self.iris.part(statement_node, *steps)
-        self.add(node, RDF.type, QG.ModelLink)
-        self.add(node, RDF.type, kind)
+        self.add(node, rdf.type, qg.ModelLink)
+        self.add(node, rdf.type, kind)
         self.provenance(node, document, statement.line, statement.end_line)
-        self.add(node, PROV.wasDerivedFrom, statement_node)
+        self.add(node, prov.wasDerivedFrom, statement_node)
         return node
 
     def model_link(self, document, statement_node, statement: LinkStatement, k, start, end) -> None:
-        kind, type_property, type_value = vocab.link_kind(statement.role_name, statement.stereotype)
+        kind, type_property, type_value = map(
+            lookup, vocab.link_kind(statement.role_name, statement.stereotype)
+        )
         link = self.link(document, statement_node, statement, kind, "link", k)
-        self.add(link, QG.linkFrom, self.code(start))
-        self.add(link, QG.linkTo, self.code(end))
-        self.add(link, QG.roleName, statement.role_name)
-        self.add(link, QG.stereotype, statement.stereotype)
-        self.add(link, QG.how, getattr(statement, "how", None))
+        self.add(link, qg.linkFrom, self.code(start))
+        self.add(link, qg.linkTo, self.code(end))
+        self.add(link, qg.roleName, plain(statement.role_name))
+        self.add(link, qg.stereotype, plain(statement.stereotype))
+        self.add(link, qg.how, plain(getattr(statement, "how", None)))
         self.add(link, type_property, type_value)
-        shortcut = {QG.SolutionRelation: QG.relatedTo, QG.NextDecisionLink: QG.hasNextDecision}.get(
-            kind, QG.hasContext if kind == QG.ContextLink else None
+        shortcut = {qg.SolutionRelation: qg.relatedTo, qg.NextDecisionLink: qg.hasNextDecision}.get(
+            kind, qg.hasContext if kind == qg.ContextLink else None
         )
         if shortcut is not None:
             self.add(self.code(start), shortcut, self.code(end))
 
     # -- evidence --------------------------------------------------------------------------
-    def groundings(self, document: URIRef, quotes, mentions) -> None:
+    def groundings(self, document: str, quotes, mentions) -> None:
         """Each code named in a segment's traces is grounded in each non-empty quote of it."""
         first_line: dict[str, int] = {}
         for mention in mentions:
@@ -378,34 +380,34 @@ class _Emitter:
         for quote, text in quotes:
             target = self.iris.part(quote, "target")
             selector = self.iris.part(quote, "selector")
-            self.add(target, RDF.type, OA.SpecificResource)
-            self.add(target, OA.hasSource, quote)
-            self.add(target, OA.hasSelector, selector)
-            self.add(selector, RDF.type, OA.TextQuoteSelector)
-            self.add(selector, OA.exact, Literal(text))
+            self.add(target, rdf.type, oa.SpecificResource)
+            self.add(target, oa.hasSource, quote)
+            self.add(target, oa.hasSelector, selector)
+            self.add(selector, rdf.type, oa.TextQuoteSelector)
+            self.add(selector, oa.exact, literal(text))
             codes = [(code, self.code(code), line) for code, line in first_line.items()]
             triples = self.triples
             for code, body, line in codes:
                 node = self.iris.part(quote, "grounding", code)
                 for triple in (
-                    (node, TYPE, QG.Grounding),
-                    (node, TYPE, OA.Annotation),
-                    (node, OA.motivatedBy, OA.classifying),
-                    (node, OA.hasBody, body),
-                    (node, OA.hasTarget, target),
-                    (node, QG.groundedIn, quote),
+                    (node, TYPE, qg.Grounding),
+                    (node, TYPE, oa.Annotation),
+                    (node, oa.motivatedBy, oa.classifying),
+                    (node, oa.hasBody, body),
+                    (node, oa.hasTarget, target),
+                    (node, qg.groundedIn, quote),
                 ):
                     triples[triple] = None
                 self.provenance(node, document, line, line)
 
-    def claim(self, document: URIRef, source_id: str, code: str, statement: Statement) -> None:
+    def claim(self, document: str, source_id: str, code: str, statement: Statement) -> None:
         node = self.iris.part(document, "claim", source_id, code)
         source = self.iris.source(source_id)
-        self.add(node, RDF.type, QG.Claim)
-        self.add(node, QG.claimant, source)
-        self.add(node, QG.claimedCode, self.code(code))
-        self.add(source, QG.claimsCode, self.code(code))
-        self.add(node, PROV.wasDerivedFrom, self.statement_iris[id(statement)])
+        self.add(node, rdf.type, qg.Claim)
+        self.add(node, qg.claimant, source)
+        self.add(node, qg.claimedCode, self.code(code))
+        self.add(source, qg.claimsCode, self.code(code))
+        self.add(node, prov.wasDerivedFrom, self.statement_iris[id(statement)])
         if node not in self.claimed:
             self.claimed.add(node)
             self.provenance(node, document, statement.line, statement.end_line)
@@ -415,11 +417,11 @@ class _Emitter:
         traced = {trace.source_id for trace in self.study.traces}
         for position, model_file in enumerate(model.files, start=first_position):
             node = self.iris.document(model_file.path.stem)
-            self.add(node, RDF.type, QG.ModelFile)
-            self.add(node, DCTERMS.identifier, Literal(model_file.name))
-            self.add(node, QG.filePath, Literal(model_file.name))
-            self.add(node, QG.lineCount, integer(model_file.line_count))
-            self.add(node, QG.position, integer(position))
+            self.add(node, rdf.type, qg.ModelFile)
+            self.add(node, dcterms.identifier, literal(model_file.name))
+            self.add(node, qg.filePath, literal(model_file.name))
+            self.add(node, qg.lineCount, integer(model_file.line_count))
+            self.add(node, qg.position, integer(position))
             self.statements(node, node, model_file.interpretation.statements)
             for source_id, (file, definition) in model.sources.items():
                 if file == model_file.name and source_id not in traced:
@@ -428,11 +430,11 @@ class _Emitter:
                 if claim.file == model_file.name:
                     self.claim(node, claim.source_id, claim.code, claim.statement)
 
-    def model_source(self, document: URIRef, source_id: str, definition: ClassDefinition) -> None:
+    def model_source(self, document: str, source_id: str, definition: ClassDefinition) -> None:
         """A source the model declares but no trace codes: its values come from the model."""
         node = self.iris.source(source_id)
-        self.add(node, RDF.type, QG.Source)
-        self.add(node, DCTERMS.identifier, Literal(source_id))
+        self.add(node, rdf.type, qg.Source)
+        self.add(node, dcterms.identifier, literal(source_id))
         self.provenance(node, document, definition.line, definition.end_line)
         for key, value in definition.values:
             key = {"type": "source type"}.get(key, key)
@@ -445,15 +447,20 @@ def _as_flag(value: object) -> str:
     )
 
 
-def emit_triples(study: Study, base: str | None = None) -> list[Triple]:
-    """Every triple of the study graph, each once, in emission order."""
-    emitter = _Emitter(study, Iris(base) if base else Iris())
+def emit_ntriples(study: Study, base: str | None = None) -> NTriples:
+    """Every triple of the study graph in N-Triples form, each once, in emission order."""
+    emitter = _Emitter(study, NTriplesIris(base) if base else NTriplesIris())
     for trace in study.traces:
         emitter.trace(trace)
     if study.model is not None:
         emitter.model(study.model, first_position=len(study.traces) + 1)
     emitter.codebook()
-    return list(emitter.triples)
+    return NTriples(list(emitter.triples))
+
+
+def emit_triples(study: Study, base: str | None = None) -> list[tuple[Node, Node, Node]]:
+    """Every triple of the study graph as rdflib terms, each once, in emission order."""
+    return emit_ntriples(study, base).to_rdflib()
 
 
 def emit(study: Study, base: str | None = None) -> Graph:

@@ -1,19 +1,17 @@
 """Serialise a study graph deterministically: the same study gives byte-identical output.
 
-Triples are put in canonical order (sorted by their N-Triples form) and written by Oxigraph's
+Triples are put in canonical order (their N-Triples lines, sorted) and written by Oxigraph's
 serialisers, which group a subject's triples and were measured ~150x faster than rdflib's Turtle
 writer on a real study (0.1 s against 19.5 s for 154k triples).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 import pyoxigraph as ox
-from rdflib.term import Node
 
 from .namespaces import PREFIXES, data_prefixes
-from .store import to_ox
+from .store import Graphs
+from .terms import NTriples
 
 FORMATS: dict[str, ox.RdfFormat] = {
     "turtle": ox.RdfFormat.TURTLE,
@@ -33,24 +31,28 @@ SUFFIXES = {
 }
 
 
-def canonical(triples: Iterable[tuple[Node, Node, Node]]) -> list[ox.Triple]:
-    """The triples as Oxigraph triples, each once, sorted by their N-Triples form."""
-    unique = {ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in triples}
-    return sorted(unique, key=str)
+def canonical(*graphs: Graphs) -> list[ox.Triple]:
+    """The triples of `graphs` as Oxigraph triples, each once, sorted by their N-Triples form."""
+    lines = NTriples(
+        [t for g in graphs for t in (g if isinstance(g, NTriples) else NTriples.from_rdflib(g))]
+    )
+    return [quad.triple for quad in ox.parse(lines.sorted_text(), format=ox.RdfFormat.N_TRIPLES)]
 
 
 def serialize(
-    triples: Iterable[tuple[Node, Node, Node]],
+    triples: Graphs | tuple[Graphs, ...],
     fmt: str = "turtle",
     base: str | None = None,
     graph_name: str | None = None,
 ) -> str:
-    """Serialise `triples` (an rdflib Graph or triple list) in one of FORMATS.
+    """Serialise `triples` (the emitter's NTriples, an rdflib Graph or triple list, or a tuple of
+    them, merged) in one of FORMATS.
 
     `base` adds the study's data prefixes; TriG puts everything in the named graph `graph_name`."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    ordered: list[ox.Triple] | list[ox.Quad] = canonical(triples)
+    graphs = triples if isinstance(triples, tuple) else (triples,)
+    ordered: list[ox.Triple] | list[ox.Quad] = canonical(*graphs)
     if fmt == "trig":
         name = ox.NamedNode(graph_name or "urn:qualgraph:study")
         ordered = [ox.Quad(t.subject, t.predicate, t.object, name) for t in ordered]

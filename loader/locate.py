@@ -1,81 +1,113 @@
-"""Map a node of the study graph back to the file and line it was read from.
+"""Map nodes of the study graph back to the file and line they were read from.
 
-Every node derived from a file has prov:wasDerivedFrom its document (which has qg:filePath) and
-qg:startLine. A code has no line of its own: it is placed at its first definition, or, when it
-is never defined, at its first use (a statement mentioning it, a grounding, a claim). "First"
-is the earliest document in study order (qg:position), then the earliest line.
+Every node derived from a file has prov:wasDerivedFrom its document (which has qg:filePath and
+qg:position) and qg:startLine. A code has no line of its own: it is placed at its first
+definition, or, when it is never defined, at its first use (a statement mentioning it, a
+grounding, a claim). "First" is the earliest document in study order, then the earliest line.
+
+The places are read from the triples themselves, in two passes for all the nodes of a report at
+once, rather than from the store: validation loads only the triples its shapes look at, and
+provenance is a third of a study's triples.
 """
 
 from __future__ import annotations
 
-import pyoxigraph as ox
-from rdflib.term import Node
+from collections import defaultdict
+from collections.abc import Iterable
 
-from .store import to_ox
+from .namespaces import oa, prov, qg
+from .terms import NTriples, lexical
 
 Location = tuple[str, int | None]
+_Place = tuple[int, int, str]  # (document position, line, file): ordered as "first"
 
-_SELECT = """PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX qg: <https://w3id.org/qualgraph/ontology#>
-PREFIX oa: <http://www.w3.org/ns/oa#>
-SELECT ?node ?file ?position ?line WHERE {
-"""
-_AT = (
-    "prov:wasDerivedFrom ?document ; qg:startLine ?line . "
-    "?document qg:filePath ?file ; qg:position ?position . } "
-    "ORDER BY ?position ?line LIMIT 1"
+DERIVED_FROM, START_LINE = prov.wasDerivedFrom, qg.startLine
+FILE_PATH, POSITION, FIELD_OF, FIELD_KEY = qg.filePath, qg.position, qg.fieldOf, qg.fieldKey
+DEFINED_BY = qg.definedBy
+USES = frozenset({qg.mentions, oa.hasBody, qg.claimedCode})
+_FIRST_PASS = frozenset(
+    {DERIVED_FROM, START_LINE, FILE_PATH, POSITION, DEFINED_BY, FIELD_OF, *USES}
 )
-
-_STEPS: tuple[tuple[str, ...], ...] = (
-    (_SELECT + "?node " + _AT,),
-    (_SELECT + "?node qg:definedBy ?carrier . ?carrier " + _AT,),
-    tuple(
-        _SELECT + f"?carrier {use} ?node . ?carrier " + _AT
-        for use in ("qg:mentions", "oa:hasBody", "qg:claimedCode")
-    ),
-)
-"""Where to look, in order; the first step that finds a place wins, the earliest place in it
-(each query returns its earliest place; a code used in thousands of files sorts them in Oxigraph).
-Each query is one basic graph pattern: Oxigraph pushes a substituted ?node into a plain pattern,
-but plans a UNION or an OPTIONAL around it as if ?node were unbound (100x slower)."""
-
-
-_FIELD = (
-    _SELECT.replace("SELECT ?node", "SELECT ?node ?key")
-    + "?field qg:fieldOf ?node ; qg:fieldKey ?key ; "
-    + _AT
-)
-"""The line of a source's `## key` header field (?node and ?key are substituted, so projected)."""
+_SECOND_PASS = frozenset({DERIVED_FROM, START_LINE, FIELD_KEY})
 
 
 class Locator:
-    """Locates nodes in one store, a few small queries per distinct node."""
+    """The places of `nodes` (N-Triples terms) in `triples`, and of their header fields."""
 
-    def __init__(self, store: ox.Store) -> None:
-        self.store = store
-        self._cache: dict[Node, Location | None] = {}
+    def __init__(self, triples: NTriples, nodes: Iterable[str]) -> None:
+        wanted = set(nodes)
+        documents: dict[str, dict[str, str]] = defaultdict(dict)
+        derived: dict[str, list[str]] = defaultdict(list)
+        lines: dict[str, int] = {}
+        definers: dict[str, list[str]] = defaultdict(list)
+        users: dict[str, list[str]] = defaultdict(list)
+        fields: dict[str, str] = {}
+        for s, p, o in triples:
+            if p not in _FIRST_PASS:
+                continue
+            if p == FILE_PATH or p == POSITION:
+                documents[s][p] = o
+            elif p == DERIVED_FROM:
+                if s in wanted:
+                    derived[s].append(o)
+            elif p == START_LINE:
+                if s in wanted:
+                    lines[s] = int(lexical(o))
+            elif p == DEFINED_BY:
+                if s in wanted:
+                    definers[s].append(o)
+            elif p == FIELD_OF:
+                if o in wanted:
+                    fields[s] = o
+            elif o in wanted:  # a use of a code
+                users[o].append(s)
+        carriers = {c for found in (definers, users) for cs in found.values() for c in cs}
+        keys: dict[str, str] = {}
+        carriers |= fields.keys()
+        for s, p, o in triples:
+            if p in _SECOND_PASS and s in carriers:
+                if p == DERIVED_FROM:
+                    derived[s].append(o)
+                elif p == START_LINE:
+                    lines[s] = int(lexical(o))
+                else:
+                    keys[s] = lexical(o)
+        self._files = {
+            document: (int(lexical(values[POSITION])), lexical(values[FILE_PATH]))
+            for document, values in documents.items()
+            if POSITION in values and FILE_PATH in values
+        }
+        self._derived, self._lines = derived, lines
+        self._definers, self._users = definers, users
+        self._fields: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for field, source in fields.items():
+            if field in keys:
+                self._fields[source, keys[field]].append(field)
 
-    def locate(self, node: Node) -> Location | None:
-        if node not in self._cache:
-            self._cache[node] = self._find(node)
-        return self._cache[node]
-
-    def locate_field(self, node: Node, key: str) -> Location | None:
-        """Where the header field `key` of source `node` was written, if it was."""
-        substitutions = {ox.Variable("node"): to_ox(node), ox.Variable("key"): ox.Literal(key)}
-        for row in self.store.query(_FIELD, substitutions=substitutions):
-            return row["file"].value, int(row["line"].value)
+    def locate(self, node: str) -> Location | None:
+        """Where `node` was written; for a code, its first definition, else its first use."""
+        for step in ([node], self._definers.get(node, ()), self._users.get(node, ())):
+            if (found := self._first(step)) is not None:
+                return found
         return None
 
-    def _find(self, node: Node) -> Location | None:
-        substitutions = {ox.Variable("node"): to_ox(node)}
-        for step in _STEPS:
-            places = [
-                (int(row["position"].value), int(row["line"].value), row["file"].value)
-                for query in step
-                for row in self.store.query(query, substitutions=substitutions)
-            ]
-            if places:
-                _, line, file = min(places)
-                return file, line
+    def locate_field(self, node: str, key: str) -> Location | None:
+        """Where the header field `key` of source `node` was first written, if it was."""
+        return self._first(self._fields.get((node, key), ()))
+
+    def _first(self, nodes: Iterable[str]) -> Location | None:
+        places = [place for node in nodes if (place := self._place(node)) is not None]
+        if not places:
+            return None
+        _, line, file = min(places)
+        return file, line
+
+    def _place(self, node: str) -> _Place | None:
+        line = self._lines.get(node)
+        if line is None:
+            return None
+        for document in self._derived.get(node, ()):
+            if document in self._files:
+                position, file = self._files[document]
+                return position, line, file
         return None

@@ -12,6 +12,8 @@ from urllib.parse import quote
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
+from .terms import Vocabulary
+
 
 class _Vocabulary(Namespace):
     """A Namespace that makes each term once: emitting a study asks for them ~10^5 times."""
@@ -32,6 +34,10 @@ class _Vocabulary(Namespace):
 QG = _Vocabulary("https://w3id.org/qualgraph/ontology#")
 OA = _Vocabulary("http://www.w3.org/ns/oa#")
 DEFAULT_BASE = "https://w3id.org/qualgraph/study/"
+
+qg, oa, rdf, rdfs = Vocabulary(QG), Vocabulary(OA), Vocabulary(RDF), Vocabulary(RDFS)
+prov, dcterms, skos = Vocabulary(PROV), Vocabulary(DCTERMS), Vocabulary(SKOS)
+"""The same vocabularies in N-Triples form (`qg.Quote` is "<…#Quote>"), as the emitter writes."""
 
 PREFIXES: dict[str, Namespace] = {
     "qg": QG,
@@ -71,26 +77,41 @@ def _segment(text: str) -> str:
 
 
 class Iris:
-    """Mints every data IRI of a study under `base`."""
+    """Mints every data IRI of a study under `base`, as rdflib URIRefs."""
 
     def __init__(self, base: str = DEFAULT_BASE) -> None:
         if not base.endswith(("/", "#")):
             base += "/"
         self.base = base
 
+    def _make(self, text: str) -> URIRef:
+        return URIRef(text)
+
+    def _text(self, node: URIRef) -> str:
+        return str(node)
+
     def codebook(self) -> URIRef:
-        return URIRef(self.base + "codebook")
+        return self._make(self.base + "codebook")
 
     def source(self, source_id: str) -> URIRef:
-        return URIRef(f"{self.base}source/{_segment(source_id)}")
+        return self._make(f"{self.base}source/{_segment(source_id)}")
 
     def code(self, identifier: str) -> URIRef:
-        return URIRef(f"{self.base}code/{_segment(identifier)}")
+        return self._make(f"{self.base}code/{_segment(identifier)}")
 
     def document(self, slug: str) -> URIRef:
-        return URIRef(f"{self.base}document/{_segment(slug)}")
+        return self._make(f"{self.base}document/{_segment(slug)}")
 
-    @staticmethod
-    def part(parent: URIRef, *steps: object) -> URIRef:
+    def part(self, parent: URIRef, *steps: object) -> URIRef:
         """A node inside a document or another node: `<parent>/segment/3`, `<parent>/quote/37`."""
-        return URIRef(str(parent) + "".join("/" + _segment(str(step)) for step in steps))
+        return self._make(self._text(parent) + "".join("/" + _segment(str(s)) for s in steps))
+
+
+class NTriplesIris(Iris):
+    """The same IRIs in N-Triples form (`<…>`), as the emitter writes them."""
+
+    def _make(self, text: str) -> str:  # type: ignore[override]
+        return f"<{text}>"
+
+    def _text(self, node: str) -> str:  # type: ignore[override]
+        return node[1:-1]

@@ -33,7 +33,8 @@ from rdflib.term import Node
 from .errors import QualgraphError, ResourceError
 from .namespaces import QG
 from .resources import resource_files
-from .store import Rows, select, to_ox
+from .store import Rows, select
+from .terms import to_ox
 
 PARAMETER_KINDS = ("code", "source", "iri", "string", "integer", "decimal", "boolean")
 """`code` and `source` take an identifier or an IRI and are checked against the graph."""

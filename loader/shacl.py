@@ -29,7 +29,7 @@ from rdflib.term import Node
 
 from .results import ValidationResult
 from .shapes import Constraint, ShapePath, ShapeSpec, SparqlConstraint, Target, UnsupportedShape
-from .store import to_ox, to_rdflib
+from .terms import to_ox, to_rdflib
 
 _SUBCLASSES = (
     "SELECT DISTINCT ?sub ?class WHERE "

@@ -1,4 +1,4 @@
-"""Run SPARQL on an in-memory Oxigraph store built from an rdflib graph.
+"""Run SPARQL on an in-memory Oxigraph store built from a study's triples.
 
 rdflib stays the API; heavy SPARQL (named queries, SHACL-SPARQL constraints) runs on pyoxigraph,
 which was measured 17-270x faster than rdflib's engine on study-shaped graphs. Parameters are
@@ -7,62 +7,45 @@ passed as substitutions (SEP-0007), never pasted into the query text.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 
 import pyoxigraph as ox
-from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from .namespaces import PREFIXES
+from .terms import NTriple, NTriples, term, to_ox, to_rdflib
 
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 QUERY_PREFIXES = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
 """Predeclared in every query, so `--sparql` text can say `qg:Code` without PREFIX lines."""
 
 
-@lru_cache(maxsize=500_000)
-def to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    """An rdflib term as a pyoxigraph term."""
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise TypeError(f"cannot convert {term!r} to an Oxigraph term")
+Graphs = NTriples | Iterable[tuple[Node, Node, Node]]
+"""What a store can be made from: the emitter's N-Triples, or rdflib Graphs and triple lists."""
 
 
-@lru_cache(maxsize=500_000)
-def to_rdflib(term: object) -> Node | None:
-    """A pyoxigraph term as an rdflib term (None stays None: an unbound variable)."""
-    if term is None:
-        return None
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        if term.datatype.value == _XSD_STRING:
-            return Literal(term.value)  # rdflib keeps plain strings without a datatype
-        return Literal(term.value, datatype=URIRef(term.datatype.value))
-    raise TypeError(f"cannot convert {term!r} to an rdflib term")
-
-
-def to_store(*graphs: Iterable[tuple[Node, Node, Node]]) -> ox.Store:
-    """An in-memory Oxigraph store holding the union of `graphs` (rdflib Graphs or triple lists)."""
+def to_store(*graphs: Graphs) -> ox.Store:
+    """An in-memory Oxigraph store holding the union of `graphs`."""
     store = ox.Store()
-    store.bulk_extend(
-        ox.Quad(to_ox(s), to_ox(p), to_ox(o)) for graph in graphs for s, p, o in graph
-    )
+    for graph in graphs:
+        add_to_store(store, graph)
     return store
+
+
+def add_to_store(
+    store: ox.Store, graph: Graphs, keep: Callable[[NTriple], bool] | None = None
+) -> None:
+    """Add `graph`. The emitter's triples go in as one N-Triples document (only those `keep`
+    accepts), which Oxigraph parses and indexes without holding the GIL; rdflib triples go in
+    term by term, so that their blank nodes keep their labels."""
+    if isinstance(graph, NTriples):
+        store.load(graph.text(keep), format=ox.RdfFormat.N_TRIPLES)
+    else:
+        store.bulk_extend(
+            ox.Quad(to_ox(s), to_ox(p), to_ox(o))
+            for s, p, o in graph
+            if keep is None or keep((term(s), term(p), term(o)))
+        )
 
 
 @dataclass(frozen=True)

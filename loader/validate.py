@@ -17,8 +17,6 @@ from functools import cache
 from pathlib import Path
 
 import pyoxigraph as ox
-import pyshacl
-from pyshacl.errors import ReportableRuntimeError
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
@@ -28,41 +26,41 @@ from .resources import ONTOLOGY_FILE, ontology_graph, resource_dir
 from .results import ValidationReport, ValidationResult
 from .shacl import OxigraphEngine
 from .shapes import UnsupportedShape, load_shapes, read_shapes, shacl_path, shape_name
-from .store import to_store
+from .store import Graphs, to_store
 from .study import natural_key
+from .terms import NTriples, term
 from .vocabulary import HEADER_KEYS
-
-Triple = tuple[Node, Node, Node]
 
 ENGINES = ("oxigraph", "pyshacl")
 
 
 def validate(
-    graph: Iterable[Triple], shapes: Graph | None = None, engine: str = "oxigraph"
+    graph: Graphs, shapes: Graph | None = None, engine: str = "oxigraph"
 ) -> ValidationReport:
-    """Run `shapes` (default: the bundled ones) on the study graph (an rdflib Graph or the
-    triples of `emit.emit_triples`); results in file and line order."""
+    """Run `shapes` (default: the bundled ones) on the study graph (the `NTriples` of
+    `emit.emit_ntriples`, or an rdflib Graph or triple list); results in file and line order."""
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
     shapes = shapes if shapes is not None else load_shapes()
-    specs = read_shapes(shapes) if engine == "oxigraph" else ()
-    start = time.perf_counter()
-    store = _store(graph)
-    timings = [("(store)", time.perf_counter() - start)]
+    triples = graph if isinstance(graph, NTriples) else NTriples.from_rdflib(graph)
+    timings: list[tuple[str, float]] = []
     if engine == "oxigraph":
+        specs = read_shapes(shapes)
+        start = time.perf_counter()
+        store = _store(graph)
+        timings.append(("(store)", time.perf_counter() - start))
         results, shape_timings = OxigraphEngine(store).run(specs)
         timings.extend(shape_timings)
     else:
-        data = graph if isinstance(graph, Graph) else _graph(graph)
+        data = graph if isinstance(graph, Graph) else _graph(triples.to_rdflib())
         results = _pyshacl(data, shapes, _ontology())
     start = time.perf_counter()
-    locator = Locator(store)
-    located = {_located(result, locator) for result in results}
+    located = _locate(results, triples)
     timings.append(("(locate)", time.perf_counter() - start))
     return ValidationReport(tuple(sorted(located, key=_order)), engine, tuple(timings))
 
 
-def _store(graph: Iterable[Triple]) -> ox.Store:
+def _store(graph: Graphs) -> ox.Store:
     """The data and the ontology in one Oxigraph store. The ontology is parsed by Oxigraph from
     its Turtle file (rdflib's copy gets canonical blank nodes for export, which costs ~1 s)."""
     store = to_store(graph)
@@ -76,13 +74,16 @@ def _ontology() -> Graph:
     return ontology_graph()
 
 
-def _graph(triples: Iterable[Triple]) -> Graph:
+def _graph(triples: Iterable[tuple[Node, Node, Node]]) -> Graph:
     graph = Graph()
     graph.addN((s, p, o, graph) for s, p, o in triples)
     return graph
 
 
 def _pyshacl(graph: Graph, shapes: Graph, ontology: Graph) -> list[ValidationResult]:
+    import pyshacl  # the oracle: imported only when asked for (it adds ~0.15 s to every start)
+    from pyshacl.errors import ReportableRuntimeError
+
     try:
         _, report, _ = pyshacl.validate(
             graph, shacl_graph=shapes, ont_graph=ontology, inference="none", advanced=True
@@ -111,11 +112,18 @@ def _pyshacl(graph: Graph, shapes: Graph, ontology: Graph) -> list[ValidationRes
     return results
 
 
-def _located(result: ValidationResult, locator: Locator) -> ValidationResult:
-    """At the header field the value came from, else where the focus node was written."""
-    key = HEADER_KEYS.get(result.path) if isinstance(result.path, URIRef) else None
-    location = (key and locator.locate_field(result.focus, key)) or locator.locate(result.focus)
-    return replace(result, file=location[0], line=location[1]) if location else result
+def _locate(results: Iterable[ValidationResult], triples: NTriples) -> set[ValidationResult]:
+    """Each result at the header field its value came from, else where its focus node was
+    written."""
+    results = list(results)
+    locator = Locator(triples, {term(result.focus) for result in results})
+    located = set()
+    for result in results:
+        focus = term(result.focus)
+        key = HEADER_KEYS.get(result.path) if isinstance(result.path, URIRef) else None
+        location = (key and locator.locate_field(focus, key)) or locator.locate(focus)
+        located.add(replace(result, file=location[0], line=location[1]) if location else result)
+    return located
 
 
 def _order(result: ValidationResult) -> tuple[object, ...]:

@@ -9,7 +9,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from ..emit import emit_triples
+from ..emit import emit_ntriples
 from ..export import FORMATS, serialize
 from ..resources import ontology_graph
 from ..summary import summarize
@@ -32,7 +32,7 @@ def load(inputs: StudyInputs) -> None:
     """
     loaded = inputs.load()
     summary = summarize(
-        loaded.study, loaded.diagnostics, triples=len(emit_triples(loaded.study, inputs.base))
+        loaded.study, loaded.diagnostics, triples=len(emit_ntriples(loaded.study, inputs.base))
     )
     table = Table(title="qualgraph study", show_header=False)
     for label, value in summary.rows():
@@ -56,11 +56,7 @@ def export(inputs: StudyInputs, output: Path | None, fmt: str, with_ontology: bo
     """
     loaded = inputs.load()
     base = inputs.base
-    triples = emit_triples(loaded.study, base)
-    if with_ontology:
-        triples.extend(ontology_graph())
-    write_output(
-        serialize(triples, fmt, base=base, graph_name=base.rstrip("/#") + "/graph"), output
-    )
+    graphs = (emit_ntriples(loaded.study, base), *([ontology_graph()] if with_ontology else []))
+    write_output(serialize(graphs, fmt, base=base, graph_name=base.rstrip("/#") + "/graph"), output)
     report_diagnostics(loaded.diagnostics, inputs.verbose)
     sys.exit(exit_status(loaded.diagnostics))

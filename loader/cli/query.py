@@ -14,7 +14,7 @@ import pyoxigraph as ox
 from rich.console import Console
 from rich.table import Column, Table
 
-from ..emit import emit_triples
+from ..emit import emit_ntriples
 from ..errors import QualgraphError
 from ..query import (
     NamedQuery,
@@ -53,7 +53,7 @@ def study_store(inputs: StudyInputs) -> tuple[ox.Store, LoadedStudy | None]:
     rdf = [p for p in inputs.paths if rdf_format(p) is not None]
     if not rdf:
         loaded = inputs.load()
-        return to_store(emit_triples(loaded.study, inputs.base)), loaded
+        return to_store(emit_ntriples(loaded.study, inputs.base)), loaded
     traces = [p for p in inputs.paths if rdf_format(p) is None]
     if traces:
         raise CommandError(

@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from ..diagnostics import Severity
-from ..emit import emit_triples
+from ..emit import emit_ntriples
 from ..errors import QualgraphError
 from ..report import FORMATS, Compactor, Report, merge
 from ..shapes import load_shapes
@@ -74,7 +74,7 @@ def validate_command(
     loaded = inputs.load()
     base = inputs.base
     try:
-        validation = validate(emit_triples(loaded.study, base), shapes, engine)
+        validation = validate(emit_ntriples(loaded.study, base), shapes, engine)
     except QualgraphError as exc:
         raise CommandError(str(exc)) from exc
     threshold = _LEVELS[fail_on]
