@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 from benchmarks.synthetic import FIXTURE_TEMPLATES, ROOT, make_study
-from loader.emit import emit_triples
+from loader.emit import emit_ntriples
 from loader.export import serialize
 from loader.study import load_study
 
@@ -23,7 +23,7 @@ def measure(label: str, paths: list[Path]) -> None:
     start = time.perf_counter()
     loaded = load_study(paths)
     loaded_at = time.perf_counter()
-    triples = emit_triples(loaded.study)
+    triples = emit_ntriples(loaded.study)
     emitted_at = time.perf_counter()
     turtle = serialize(triples, "turtle")
     done = time.perf_counter()

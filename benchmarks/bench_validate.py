@@ -17,7 +17,7 @@ from collections import Counter
 from pathlib import Path
 
 from benchmarks.synthetic import ROOT, make_study
-from loader.emit import emit_triples
+from loader.emit import emit_ntriples
 from loader.results import ValidationReport
 from loader.study import load_study
 from loader.validate import validate
@@ -31,7 +31,7 @@ def measure(
     start = time.perf_counter()
     loaded = load_study(paths)
     loaded_at = time.perf_counter()
-    triples = emit_triples(loaded.study)
+    triples = emit_ntriples(loaded.study)
     emitted_at = time.perf_counter()
     print(
         f"{label}: {len(loaded.study.traces)} traces, {len(triples)} triples | "

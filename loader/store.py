@@ -7,14 +7,14 @@ passed as substitutions (SEP-0007), never pasted into the query text.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import pyoxigraph as ox
 from rdflib.term import Node
 
 from .namespaces import PREFIXES
-from .terms import NTriple, NTriples, term, to_ox, to_rdflib
+from .terms import NTriples, Selection, to_ox, to_rdflib
 
 QUERY_PREFIXES = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
 """Predeclared in every query, so `--sparql` text can say `qg:Code` without PREFIX lines."""
@@ -32,20 +32,14 @@ def to_store(*graphs: Graphs) -> ox.Store:
     return store
 
 
-def add_to_store(
-    store: ox.Store, graph: Graphs, keep: Callable[[NTriple], bool] | None = None
-) -> None:
+def add_to_store(store: ox.Store, graph: Graphs, keep: Selection | None = None) -> None:
     """Add `graph`. The emitter's triples go in as one N-Triples document (only those `keep`
-    accepts), which Oxigraph parses and indexes without holding the GIL; rdflib triples go in
-    term by term, so that their blank nodes keep their labels."""
+    selects, if given), which Oxigraph parses and indexes without holding the GIL; rdflib
+    triples go in term by term (all of them), so that their blank nodes keep their labels."""
     if isinstance(graph, NTriples):
         store.load(graph.text(keep), format=ox.RdfFormat.N_TRIPLES)
     else:
-        store.bulk_extend(
-            ox.Quad(to_ox(s), to_ox(p), to_ox(o))
-            for s, p, o in graph
-            if keep is None or keep((term(s), term(p), term(o)))
-        )
+        store.bulk_extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in graph)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ it came in, and sorting the lines gives the same canonical order as sorting Oxig
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -29,8 +29,16 @@ XSD_BOOLEAN = "<http://www.w3.org/2001/XMLSchema#boolean>"
 
 NTriple = tuple[str, str, str]
 
-_ESCAPES = {ord("\\"): "\\\\", ord('"'): '\\"', 8: "\\b", 9: "\\t", 10: "\\n", 12: "\\f", 13: "\\r"}
-_ESCAPES |= {c: f"\\u{c:04X}" for c in [*range(32), 127] if c not in _ESCAPES}
+_ESCAPES = {
+    "\\": "\\\\",
+    '"': '\\"',
+    "\b": "\\b",
+    "\t": "\\t",
+    "\n": "\\n",
+    "\f": "\\f",
+    "\r": "\\r",
+}
+_ESCAPES |= {chr(c): f"\\u{c:04X}" for c in [*range(32), 127] if chr(c) not in _ESCAPES}
 _NEEDS_ESCAPE = re.compile(r'[\x00-\x1f"\\\x7f]')
 
 
@@ -41,8 +49,12 @@ def iri(value: str) -> str:
 def literal(value: str) -> str:
     """A plain (xsd:string) literal."""
     if _NEEDS_ESCAPE.search(value):
-        value = value.translate(_ESCAPES)
+        value = _NEEDS_ESCAPE.sub(_escape, value)
     return f'"{value}"'
+
+
+def _escape(match: re.Match[str]) -> str:
+    return _ESCAPES[match.group()]
 
 
 @lru_cache(maxsize=100_000)
@@ -119,6 +131,18 @@ def ox_term(text: str) -> ox.NamedNode | ox.Literal:
     return quad.object
 
 
+RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Triples whose predicate is in `predicates`, and rdf:type triples whose class is in
+    `classes` (N-Triples terms)."""
+
+    predicates: frozenset[str]
+    classes: frozenset[str]
+
+
 @dataclass(frozen=True)
 class NTriples:
     """The triples of a graph in N-Triples form, each once, in the order they were made."""
@@ -131,9 +155,16 @@ class NTriples:
     def __iter__(self) -> Iterator[NTriple]:
         return iter(self.triples)
 
-    def text(self, keep: Callable[[NTriple], bool] | None = None) -> bytes:
-        """The N-Triples document, optionally only the triples `keep` accepts."""
-        triples = self.triples if keep is None else filter(keep, self.triples)
+    def text(self, keep: Selection | None = None) -> bytes:
+        """The N-Triples document, optionally only the triples `keep` selects."""
+        triples: Iterable[NTriple] = self.triples
+        if keep is not None:
+            predicates, classes = keep.predicates, keep.classes
+            triples = (
+                t
+                for t in self.triples
+                if t[1] in predicates or (t[1] == RDF_TYPE and t[2] in classes)
+            )
         return "".join(f"{s} {p} {o} .\n" for s, p, o in triples).encode("utf-8")
 
     def sorted_text(self) -> bytes:

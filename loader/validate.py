@@ -11,7 +11,7 @@ Both load the ontology next to the data, so that class targets follow rdfs:subCl
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from functools import cache
 from pathlib import Path
@@ -21,14 +21,22 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
+from .footprint import footprint
 from .locate import Locator
 from .resources import ONTOLOGY_FILE, ontology_graph, resource_dir
 from .results import ValidationReport, ValidationResult
 from .shacl import OxigraphEngine
-from .shapes import UnsupportedShape, load_shapes, read_shapes, shacl_path, shape_name
-from .store import Graphs, to_store
+from .shapes import (
+    ShapeSpec,
+    UnsupportedShape,
+    load_shapes,
+    read_shapes,
+    shacl_path,
+    shape_name,
+)
+from .store import Graphs, add_to_store
 from .study import natural_key
-from .terms import NTriples, term
+from .terms import NTriples, Selection, term
 from .vocabulary import HEADER_KEYS
 
 ENGINES = ("oxigraph", "pyshacl")
@@ -47,9 +55,12 @@ def validate(
     if engine == "oxigraph":
         specs = read_shapes(shapes)
         start = time.perf_counter()
-        store = _store(graph)
+        store = ox.Store()
+        store.load(path=str(resource_dir("ontology") / ONTOLOGY_FILE), format=ox.RdfFormat.TURTLE)
+        oxigraph = OxigraphEngine(store)
+        add_to_store(store, graph, _selection(specs, graph, oxigraph))
         timings.append(("(store)", time.perf_counter() - start))
-        results, shape_timings = OxigraphEngine(store).run(specs)
+        results, shape_timings = oxigraph.run(specs)
         timings.extend(shape_timings)
     else:
         data = graph if isinstance(graph, Graph) else _graph(triples.to_rdflib())
@@ -60,12 +71,14 @@ def validate(
     return ValidationReport(tuple(sorted(located, key=_order)), engine, tuple(timings))
 
 
-def _store(graph: Graphs) -> ox.Store:
-    """The data and the ontology in one Oxigraph store. The ontology is parsed by Oxigraph from
-    its Turtle file (rdflib's copy gets canonical blank nodes for export, which costs ~1 s)."""
-    store = to_store(graph)
-    store.load(path=str(resource_dir("ontology") / ONTOLOGY_FILE), format=ox.RdfFormat.TURTLE)
-    return store
+def _selection(
+    specs: Sequence[ShapeSpec], graph: Graphs, oxigraph: OxigraphEngine
+) -> Selection | None:
+    """The triples the shapes can see, when the graph is the emitter's. The ontology (Oxigraph
+    parses its Turtle file) is in the store already, to widen classes to their subclasses; the
+    emitter writes no class axioms of its own."""
+    found = footprint(specs) if isinstance(graph, NTriples) else None
+    return found.selection(oxigraph.subclasses) if found is not None else None
 
 
 @cache
