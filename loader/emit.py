@@ -351,7 +351,7 @@ class _Emitter:
         self.add(node, rdf.type, qg.ModelLink)
         self.add(node, rdf.type, kind)
         self.provenance(node, document, statement.line, statement.end_line)
-        self.add(node, prov.wasDerivedFrom, statement_node)
+        self.add(node, qg.statedIn, statement_node)
         return node
 
     def model_link(self, document, statement_node, statement: LinkStatement, k, start, end) -> None:
@@ -407,7 +407,7 @@ class _Emitter:
         self.add(node, qg.claimant, source)
         self.add(node, qg.claimedCode, self.code(code))
         self.add(source, qg.claimsCode, self.code(code))
-        self.add(node, prov.wasDerivedFrom, self.statement_iris[id(statement)])
+        self.add(node, qg.statedIn, self.statement_iris[id(statement)])
         if node not in self.claimed:
             self.claimed.add(node)
             self.provenance(node, document, statement.line, statement.end_line)
