@@ -10,7 +10,7 @@ Every node derived from a trace points to its document (prov:wasDerivedFrom) and
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from rdflib import Graph
 from rdflib.term import Node
@@ -57,13 +57,24 @@ def lookup(node: Node | None) -> str | None:
 class _Emitter:
     """Writes N-Triples term strings: IRIs `<…>` and literals made by `text`/`integer`."""
 
-    def __init__(self, study: Study, iris: NTriplesIris) -> None:
+    def __init__(
+        self, study: Study, iris: NTriplesIris, sink: Callable[[list[NTriple]], None] | None
+    ) -> None:
         self.study = study
         self.iris = iris
-        self.triples: dict[NTriple, None] = {}  # insertion-ordered set
+        self.sink = sink
+        self.triples: dict[NTriple, None] = {}  # this chunk's, an insertion-ordered set
+        self.emitted: dict[NTriple, None] = {}  # every chunk's
         self.claimed: set[str] = set()
         self.codes: set[str] = set()
         self.statement_iris: dict[int, str] = {}
+
+    def flush(self) -> None:
+        """Hand the chunk written since the last flush (one trace's triples) to the sink."""
+        self.emitted.update(self.triples)
+        if self.sink is not None and self.triples:
+            self.sink(list(self.triples))
+        self.triples = {}
 
     def add(self, s: str, p: str, o: str | None) -> None:
         if o is not None:
@@ -447,15 +458,22 @@ def _as_flag(value: object) -> str:
     )
 
 
-def emit_ntriples(study: Study, base: str | None = None) -> NTriples:
-    """Every triple of the study graph in N-Triples form, each once, in emission order."""
-    emitter = _Emitter(study, NTriplesIris(base) if base else NTriplesIris())
+def emit_ntriples(
+    study: Study, base: str | None = None, sink: Callable[[list[NTriple]], None] | None = None
+) -> NTriples:
+    """Every triple of the study graph in N-Triples form, each once, in emission order.
+
+    `sink`, if given, also receives them a trace at a time while they are made (a triple may
+    reach it twice, in two chunks), so that loading a store overlaps with emitting."""
+    emitter = _Emitter(study, NTriplesIris(base) if base else NTriplesIris(), sink)
     for trace in study.traces:
         emitter.trace(trace)
+        emitter.flush()
     if study.model is not None:
         emitter.model(study.model, first_position=len(study.traces) + 1)
     emitter.codebook()
-    return NTriples(list(emitter.triples))
+    emitter.flush()
+    return NTriples(list(emitter.emitted))
 
 
 def emit_triples(study: Study, base: str | None = None) -> list[tuple[Node, Node, Node]]:

@@ -25,10 +25,7 @@ DERIVED_FROM, START_LINE = prov.wasDerivedFrom, qg.startLine
 FILE_PATH, POSITION, FIELD_OF, FIELD_KEY = qg.filePath, qg.position, qg.fieldOf, qg.fieldKey
 DEFINED_BY = qg.definedBy
 USES = frozenset({qg.mentions, oa.hasBody, qg.claimedCode})
-_FIRST_PASS = frozenset(
-    {DERIVED_FROM, START_LINE, FILE_PATH, POSITION, DEFINED_BY, FIELD_OF, *USES}
-)
-_SECOND_PASS = frozenset({DERIVED_FROM, START_LINE, FIELD_KEY})
+_DOCUMENT = frozenset({FILE_PATH, POSITION})
 
 
 class Locator:
@@ -36,42 +33,35 @@ class Locator:
 
     def __init__(self, triples: NTriples, nodes: Iterable[str]) -> None:
         wanted = set(nodes)
-        documents: dict[str, dict[str, str]] = defaultdict(dict)
-        derived: dict[str, list[str]] = defaultdict(list)
-        lines: dict[str, int] = {}
+        # Two passes, each one comprehension with cheap set tests (~0.1 s per million triples):
+        # the triples about or pointing at the nodes, and the documents; then those of carriers.
+        first = [t for t in triples if t[0] in wanted or t[2] in wanted or t[1] in _DOCUMENT]
         definers: dict[str, list[str]] = defaultdict(list)
         users: dict[str, list[str]] = defaultdict(list)
         fields: dict[str, str] = {}
-        for s, p, o in triples:
-            if p not in _FIRST_PASS:
-                continue
-            if p == FILE_PATH or p == POSITION:
+        documents: dict[str, dict[str, str]] = defaultdict(dict)
+        for s, p, o in first:
+            if p in _DOCUMENT:
                 documents[s][p] = o
-            elif p == DERIVED_FROM:
-                if s in wanted:
-                    derived[s].append(o)
-            elif p == START_LINE:
-                if s in wanted:
-                    lines[s] = int(lexical(o))
-            elif p == DEFINED_BY:
-                if s in wanted:
-                    definers[s].append(o)
-            elif p == FIELD_OF:
-                if o in wanted:
-                    fields[s] = o
-            elif o in wanted:  # a use of a code
+            elif p == DEFINED_BY and s in wanted:
+                definers[s].append(o)
+            elif p == FIELD_OF and o in wanted:
+                fields[s] = o
+            elif p in USES and o in wanted:
                 users[o].append(s)
         carriers = {c for found in (definers, users) for cs in found.values() for c in cs}
-        keys: dict[str, str] = {}
         carriers |= fields.keys()
-        for s, p, o in triples:
-            if p in _SECOND_PASS and s in carriers:
-                if p == DERIVED_FROM:
-                    derived[s].append(o)
-                elif p == START_LINE:
-                    lines[s] = int(lexical(o))
-                else:
-                    keys[s] = lexical(o)
+        second = [t for t in triples if t[0] in carriers] if carriers else []
+        derived: dict[str, list[str]] = defaultdict(list)
+        lines: dict[str, int] = {}
+        keys: dict[str, str] = {}
+        for s, p, o in [*(t for t in first if t[0] in wanted), *second]:
+            if p == DERIVED_FROM:
+                derived[s].append(o)
+            elif p == START_LINE:
+                lines[s] = int(lexical(o))
+            elif p == FIELD_KEY:
+                keys[s] = lexical(o)
         self._files = {
             document: (int(lexical(values[POSITION])), lexical(values[FILE_PATH]))
             for document, values in documents.items()

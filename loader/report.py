@@ -13,7 +13,6 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import groupby
-from pathlib import Path
 
 import click
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
@@ -56,7 +55,7 @@ class Finding:
     def sort_key(self) -> tuple[object, ...]:
         return (
             self.file is None,
-            natural_key(Path(self.file or "")),
+            natural_key(self.file or ""),
             self.line or 0,
             -self.severity,
             self.rule,

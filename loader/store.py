@@ -7,6 +7,8 @@ passed as substitutions (SEP-0007), never pasted into the query text.
 
 from __future__ import annotations
 
+import queue
+import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -14,7 +16,7 @@ import pyoxigraph as ox
 from rdflib.term import Node
 
 from .namespaces import PREFIXES
-from .terms import NTriples, Selection, to_ox, to_rdflib
+from .terms import NTriple, NTriples, Selection, document, to_ox, to_rdflib
 
 QUERY_PREFIXES = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
 """Predeclared in every query, so `--sparql` text can say `qg:Code` without PREFIX lines."""
@@ -40,6 +42,50 @@ def add_to_store(store: ox.Store, graph: Graphs, keep: Selection | None = None) 
         store.load(graph.text(keep), format=ox.RdfFormat.N_TRIPLES)
     else:
         store.bulk_extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in graph)
+
+
+class BackgroundLoader:
+    """Loads triples into a store on a worker thread while the caller makes more.
+
+    Oxigraph parses and indexes an N-Triples document without holding the GIL, so emitting a
+    study (Python) and loading it (Rust) run at the same time on two cores. Triples are sent in
+    batches of `batch` or more: each hand-over waits for the GIL, which a busy emitter gives up
+    only every few milliseconds (one batch per trace took 50% longer than loading alone)."""
+
+    def __init__(self, store: ox.Store, keep: Selection | None = None, batch: int = 100_000):
+        self.store, self.keep, self.batch = store, keep, batch
+        self._pending: list[NTriple] = []
+        self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=4)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._work, name="qualgraph-store", daemon=True)
+        self._thread.start()
+
+    def add(self, triples: Iterable[NTriple]) -> None:
+        self._pending.extend(triples)
+        if len(self._pending) >= self.batch:
+            self._send()
+
+    def close(self) -> None:
+        """Wait until every triple is in the store; re-raise what loading raised."""
+        self._send()
+        self._queue.put(None)
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+
+    def _send(self) -> None:
+        data = document(self._pending, self.keep)
+        self._pending = []
+        if data:
+            self._queue.put(data)
+
+    def _work(self) -> None:
+        while (data := self._queue.get()) is not None:
+            if self._error is None:
+                try:
+                    self.store.load(data, format=ox.RdfFormat.N_TRIPLES)
+                except BaseException as exc:  # handed to the caller by close()
+                    self._error = exc
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from .consistency import compare
@@ -35,9 +36,15 @@ class LoadedStudy:
     files: tuple[Path, ...]
 
 
-def natural_key(path: Path) -> list[object]:
+def natural_key(path: Path | str) -> tuple[object, ...]:
     """Sort `s_2` before `s_10`: digit runs compare as numbers."""
-    return [int(part) if part.isdigit() else part.lower() for part in re.split(r"(\d+)", str(path))]
+    return _natural_key(str(path))
+
+
+@lru_cache(maxsize=100_000)
+def _natural_key(text: str) -> tuple[object, ...]:
+    """Cached: a study's diagnostics and results name the same few files thousands of times."""
+    return tuple(int(part) if part.isdigit() else part.lower() for part in re.split(r"(\d+)", text))
 
 
 def read_order(path: Path) -> list[str]:
@@ -177,4 +184,4 @@ def load_study(
 
 
 def _order(d: Diagnostic) -> tuple[object, ...]:
-    return (natural_key(Path(d.file)), d.line, -d.severity, d.code, d.message)
+    return (natural_key(d.file), d.line, -d.severity, d.code, d.message)

@@ -69,7 +69,9 @@ def boolean(value: bool) -> str:
 
 def lexical(term: str) -> str:
     """The text of a literal term as written by `literal` or `integer` (escapes undone)."""
-    return ox_term(term).value
+    if "\\" in term:
+        return ox_term(term).value
+    return term[1 : term.rindex('"')]
 
 
 @lru_cache(maxsize=100_000)
@@ -143,6 +145,16 @@ class Selection:
     classes: frozenset[str]
 
 
+def document(triples: Iterable[NTriple], keep: Selection | None = None) -> bytes:
+    """`triples` as an N-Triples document, optionally only those `keep` selects."""
+    if keep is not None:
+        predicates, classes = keep.predicates, keep.classes
+        triples = (
+            t for t in triples if t[1] in predicates or (t[1] == RDF_TYPE and t[2] in classes)
+        )
+    return "".join(f"{s} {p} {o} .\n" for s, p, o in triples).encode("utf-8")
+
+
 @dataclass(frozen=True)
 class NTriples:
     """The triples of a graph in N-Triples form, each once, in the order they were made."""
@@ -157,15 +169,7 @@ class NTriples:
 
     def text(self, keep: Selection | None = None) -> bytes:
         """The N-Triples document, optionally only the triples `keep` selects."""
-        triples: Iterable[NTriple] = self.triples
-        if keep is not None:
-            predicates, classes = keep.predicates, keep.classes
-            triples = (
-                t
-                for t in self.triples
-                if t[1] in predicates or (t[1] == RDF_TYPE and t[2] in classes)
-            )
-        return "".join(f"{s} {p} {o} .\n" for s, p, o in triples).encode("utf-8")
+        return document(self.triples, keep)
 
     def sorted_text(self) -> bytes:
         """The document with its lines sorted (and each once): the canonical order of `export`."""

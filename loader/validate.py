@@ -11,10 +11,9 @@ Both load the ontology next to the data, so that class targets follow rdfs:subCl
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import replace
 from functools import cache
-from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
@@ -27,16 +26,15 @@ from .resources import ONTOLOGY_FILE, ontology_graph, resource_dir
 from .results import ValidationReport, ValidationResult
 from .shacl import OxigraphEngine
 from .shapes import (
-    ShapeSpec,
     UnsupportedShape,
     load_shapes,
     read_shapes,
     shacl_path,
     shape_name,
 )
-from .store import Graphs, add_to_store
+from .store import BackgroundLoader, Graphs, add_to_store
 from .study import natural_key
-from .terms import NTriples, Selection, term
+from .terms import NTriple, NTriples, term
 from .vocabulary import HEADER_KEYS
 
 ENGINES = ("oxigraph", "pyshacl")
@@ -47,38 +45,65 @@ def validate(
 ) -> ValidationReport:
     """Run `shapes` (default: the bundled ones) on the study graph (the `NTriples` of
     `emit.emit_ntriples`, or an rdflib Graph or triple list); results in file and line order."""
-    if engine not in ENGINES:
-        raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
-    shapes = shapes if shapes is not None else load_shapes()
-    triples = graph if isinstance(graph, NTriples) else NTriples.from_rdflib(graph)
-    timings: list[tuple[str, float]] = []
-    if engine == "oxigraph":
-        specs = read_shapes(shapes)
+    validation = Validation(shapes, engine, selective=isinstance(graph, NTriples))
+    if isinstance(graph, NTriples):
+        validation.add(graph)
+    return validation.report(graph)
+
+
+class Validation:
+    """One validation run, fed while the study is emitted: `emit_ntriples(study, sink=v.add)`,
+    then `v.report(triples)`.
+
+    With the Oxigraph engine each chunk goes to a background loader, so the store fills while
+    the emitter works. `selective` (for the emitter's triples) loads only the triples the shapes
+    can see (see `footprint`); the emitter writes no class axioms, so the ontology's suffice to
+    widen the shapes' classes to their subclasses."""
+
+    def __init__(
+        self, shapes: Graph | None = None, engine: str = "oxigraph", selective: bool = True
+    ) -> None:
+        if engine not in ENGINES:
+            raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+        self.shapes = shapes if shapes is not None else load_shapes()
+        self.engine = engine
+        self.timings: list[tuple[str, float]] = []
+        self._loader: BackgroundLoader | None = None
+        if engine == "oxigraph":
+            self.specs = read_shapes(self.shapes)
+            self._started = time.perf_counter()
+            store = ox.Store()
+            ontology = resource_dir("ontology") / ONTOLOGY_FILE
+            store.load(path=str(ontology), format=ox.RdfFormat.TURTLE)
+            self._oxigraph = OxigraphEngine(store)
+            found = footprint(self.specs) if selective else None
+            selection = found.selection(self._oxigraph.subclasses) if found else None
+            self._loader = BackgroundLoader(store, selection)
+
+    def add(self, triples: Iterable[NTriple]) -> None:
+        """Triples of the study graph, in N-Triples form (a chunk may repeat earlier triples)."""
+        if self._loader is not None:
+            self._loader.add(triples)
+
+    def report(self, graph: Graphs) -> ValidationReport:
+        """Run the shapes once every chunk is in, on the whole `graph` (which locates results)."""
+        triples = graph if isinstance(graph, NTriples) else NTriples.from_rdflib(graph)
+        if self._loader is not None:
+            self._loader.close()
+            if not isinstance(graph, NTriples):
+                add_to_store(self._oxigraph.store, graph)  # blank nodes keep their labels
+            self.timings.append(("(store)", time.perf_counter() - self._started))
+            results, shape_timings = self._oxigraph.run(self.specs)
+            self.timings.extend(shape_timings)
+        else:
+            data = graph if isinstance(graph, Graph) else _graph(triples.to_rdflib())
+            results = _pyshacl(data, self.shapes, _ontology())
         start = time.perf_counter()
-        store = ox.Store()
-        store.load(path=str(resource_dir("ontology") / ONTOLOGY_FILE), format=ox.RdfFormat.TURTLE)
-        oxigraph = OxigraphEngine(store)
-        add_to_store(store, graph, _selection(specs, graph, oxigraph))
-        timings.append(("(store)", time.perf_counter() - start))
-        results, shape_timings = oxigraph.run(specs)
-        timings.extend(shape_timings)
-    else:
-        data = graph if isinstance(graph, Graph) else _graph(triples.to_rdflib())
-        results = _pyshacl(data, shapes, _ontology())
-    start = time.perf_counter()
-    located = _locate(results, triples)
-    timings.append(("(locate)", time.perf_counter() - start))
-    return ValidationReport(tuple(sorted(located, key=_order)), engine, tuple(timings))
-
-
-def _selection(
-    specs: Sequence[ShapeSpec], graph: Graphs, oxigraph: OxigraphEngine
-) -> Selection | None:
-    """The triples the shapes can see, when the graph is the emitter's. The ontology (Oxigraph
-    parses its Turtle file) is in the store already, to widen classes to their subclasses; the
-    emitter writes no class axioms of its own."""
-    found = footprint(specs) if isinstance(graph, NTriples) else None
-    return found.selection(oxigraph.subclasses) if found is not None else None
+        located = _locate(results, triples)
+        self.timings.append(("(locate)", time.perf_counter() - start))
+        return ValidationReport(
+            tuple(sorted(located, key=_order)), self.engine, tuple(self.timings)
+        )
 
 
 @cache
@@ -141,7 +166,7 @@ def _locate(results: Iterable[ValidationResult], triples: NTriples) -> set[Valid
 
 def _order(result: ValidationResult) -> tuple[object, ...]:
     return (
-        natural_key(Path(result.file or "")),
+        natural_key(result.file or ""),
         result.line or 0,
         str(result.shape),
         str(result.focus),

@@ -19,7 +19,7 @@ from ..errors import QualgraphError
 from ..report import FORMATS, Compactor, Report, merge
 from ..shapes import load_shapes
 from ..study import display_name
-from ..validate import ENGINES, validate
+from ..validate import ENGINES, Validation
 from .common import CommandError, StudyInputs, output_option, study_options, write_output
 
 _LEVELS = {"error": Severity.ERROR, "warning": Severity.WARNING, "info": Severity.INFO}
@@ -74,7 +74,8 @@ def validate_command(
     loaded = inputs.load()
     base = inputs.base
     try:
-        validation = validate(emit_ntriples(loaded.study, base), shapes, engine)
+        run = Validation(shapes, engine)
+        validation = run.report(emit_ntriples(loaded.study, base, sink=run.add))
     except QualgraphError as exc:
         raise CommandError(str(exc)) from exc
     threshold = _LEVELS[fail_on]
