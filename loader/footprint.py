@@ -75,11 +75,15 @@ def footprint(specs: Iterable[ShapeSpec]) -> Footprint | None:
 @cache
 def _query_footprint(query: str) -> tuple[frozenset[Node], frozenset[Node], bool]:
     """The predicates and classes of every triple pattern of a SPARQL query (parsed by rdflib,
-    once per query text)."""
+    once per query text). A query rdflib cannot read could read anything."""
     predicates: set[Node] = set()
     classes: set[Node] = set()
     every_type = False
-    for _, predicate, obj in _patterns(prepareQuery(query).algebra):
+    try:
+        algebra = prepareQuery(query).algebra
+    except Exception as exc:  # rdflib raises bare Exceptions; the engine reports the query itself
+        raise _Unbounded from exc
+    for _, predicate, obj in _patterns(algebra):
         if isinstance(predicate, Variable):
             raise _Unbounded
         if predicate == RDF.type:

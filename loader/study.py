@@ -82,8 +82,10 @@ def find_traces(paths: Iterable[Path]) -> list[Path]:
             found.append(path)
         else:
             raise InputError(f"{path}: no such file or folder")
-    seen: set[Path] = set()
-    return [p for p in found if not (p.resolve() in seen or seen.add(p.resolve()))]
+    unique: dict[Path, Path] = {}
+    for path in found:
+        unique.setdefault(path.resolve(), path)
+    return list(unique.values())
 
 
 def display_name(path: Path) -> str:

@@ -1,0 +1,114 @@
+"""The N-Triples terms the emitter writes are spelt exactly as Oxigraph spells them, and read back
+to the same values in rdflib; the background loader puts every chunk into the store."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+import pytest
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.compare import isomorphic
+from rdflib.namespace import RDF
+
+from loader.emit import emit, emit_ntriples
+from loader.namespaces import QG
+from loader.store import BackgroundLoader
+from loader.study import load_study
+from loader.terms import (
+    NTriples,
+    Selection,
+    boolean,
+    document,
+    integer,
+    iri,
+    lexical,
+    literal,
+    term,
+)
+
+from .conftest import FIXTURES, SEEDS
+
+XSD_INTEGER = URIRef("http://www.w3.org/2001/XMLSchema#integer")
+XSD_BOOLEAN = URIRef("http://www.w3.org/2001/XMLSchema#boolean")
+AWKWARD = [
+    "",
+    "plain",
+    'a "quoted" word',
+    "back\\slash and \\n not a newline",
+    "two\nlines\r\nand a tab\t",
+    "".join(chr(c) for c in range(32)) + "\x7f",
+    "é, ü, ß, 中文, 🙂 and U+2028 \u2028",
+]
+
+
+@pytest.mark.parametrize("text", AWKWARD)
+def test_a_literal_is_spelt_as_oxigraph_spells_it_and_reads_back(text):
+    assert literal(text) == str(ox.Literal(text))
+    assert lexical(literal(text)) == text
+
+
+def test_typed_literals_and_iris_are_spelt_as_oxigraph_spells_them():
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    assert integer(42) == str(ox.Literal("42", datatype=ox.NamedNode(xsd + "integer")))
+    assert boolean(False) == str(ox.Literal("false", datatype=ox.NamedNode(xsd + "boolean")))
+    assert iri("https://example.org/a") == str(ox.NamedNode("https://example.org/a"))
+    assert term(Literal(True)) == boolean(True)
+    assert term(URIRef("https://example.org/a")) == iri("https://example.org/a")
+    assert lexical(integer(7)) == "7"
+
+
+def test_rdflib_triples_survive_the_round_trip_through_ntriples():
+    graph = Graph()
+    subject = URIRef("https://example.org/s")
+    graph.add((subject, RDF.type, URIRef("https://example.org/C")))
+    graph.add((subject, URIRef("https://example.org/text"), Literal(AWKWARD[5])))
+    graph.add((subject, URIRef("https://example.org/n"), Literal(3, datatype=XSD_INTEGER)))
+    graph.add((subject, URIRef("https://example.org/label"), Literal("hei", lang="no")))
+    graph.add((BNode("b1"), URIRef("https://example.org/p"), subject))
+    back = NTriples.from_rdflib(graph).to_rdflib()
+    assert len(back) == len(graph) == 5
+    assert isomorphic(Graph().__iadd__(back), graph)
+
+
+def test_a_selection_keeps_its_predicates_and_the_types_of_its_classes():
+    a, b, thing, other = (iri(f"https://example.org/{n}") for n in ("a", "b", "Thing", "Other"))
+    rdf_type = term(RDF.type)
+    triples = [(a, rdf_type, thing), (b, rdf_type, other), (a, a, b), (a, b, literal("x"))]
+    kept = document(triples, Selection(frozenset({a}), frozenset({thing})))
+    assert kept.decode() == f"{a} {rdf_type} {thing} .\n{a} {a} {b} .\n"
+    assert document(triples).decode().count("\n") == 4
+
+
+def test_the_emitter_hands_every_triple_to_its_sink_a_trace_at_a_time():
+    study = load_study([FIXTURES / "study"], []).study
+    chunks: list[list[tuple[str, str, str]]] = []
+    triples = emit_ntriples(study, sink=chunks.append)
+    assert len(chunks) == len(study.traces) + 1  # one per trace, then the codebook
+    assert {t for chunk in chunks for t in chunk} == set(triples)
+    assert len(set(triples)) == len(triples)
+
+
+def test_the_rdflib_graph_is_the_ntriples_read_back():
+    study = load_study([SEEDS], []).study
+    graph = emit(study)
+    assert len(graph) == len(emit_ntriples(study)) > 700
+    flags = set(graph.objects(None, QG.hasExample))
+    assert flags and all(flag.datatype == XSD_BOOLEAN for flag in flags)
+    lines = set(graph.objects(None, QG.startLine))
+    assert lines and all(isinstance(line.toPython(), int) for line in lines)
+
+
+def test_the_background_loader_loads_every_batch_and_reports_a_broken_one():
+    store = ox.Store()
+    loader = BackgroundLoader(store, batch=2)
+    triples = [
+        (iri(f"https://example.org/{i}"), iri("https://example.org/p"), integer(i))
+        for i in range(7)
+    ]
+    for triple in triples:
+        loader.add([triple])
+    loader.close()
+    assert len(store) == 7
+    broken = BackgroundLoader(ox.Store())
+    broken.add([("<not an iri>", iri("https://example.org/p"), literal("x"))])
+    with pytest.raises(SyntaxError):
+        broken.close()
