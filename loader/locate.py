@@ -26,6 +26,7 @@ FILE_PATH, POSITION, FIELD_OF, FIELD_KEY = qg.filePath, qg.position, qg.fieldOf,
 DEFINED_BY = qg.definedBy
 USES = frozenset({qg.mentions, oa.hasBody, qg.claimedCode})
 _DOCUMENT = frozenset({FILE_PATH, POSITION})
+_PLACE = frozenset({DERIVED_FROM, START_LINE, FIELD_KEY})
 
 
 class Locator:
@@ -51,7 +52,7 @@ class Locator:
                 users[o].append(s)
         carriers = {c for found in (definers, users) for cs in found.values() for c in cs}
         carriers |= fields.keys()
-        second = [t for t in triples if t[0] in carriers] if carriers else []
+        second = [t for t in triples if t[1] in _PLACE and t[0] in carriers] if carriers else []
         derived: dict[str, list[str]] = defaultdict(list)
         lines: dict[str, int] = {}
         keys: dict[str, str] = {}
