@@ -5,17 +5,24 @@ N-Triples terms, the fast form), `emit`/`emit_triples` (rdflib),
 `serialize` (deterministic export), `validate` (SHACL). The command line lives in `loader.cli`.
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
 from .emit import emit, emit_ntriples, emit_triples
 from .export import serialize
 from .study import LoadedStudy, load_study
 from .validate import validate
 
-try:
-    __version__ = version("qualgraph")
-except PackageNotFoundError:  # running from a checkout that was never installed
-    __version__ = "0+unknown"
+
+def __getattr__(name: str) -> str:
+    """`__version__`, read from the installed metadata only when asked (importlib.metadata adds
+    ~50 ms to every command's start)."""
+    if name != "__version__":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("qualgraph")
+    except PackageNotFoundError:  # running from a checkout that was never installed
+        return "0+unknown"
+
 
 __all__ = [
     "LoadedStudy",
