@@ -388,6 +388,9 @@ class _Emitter:
         first_line: dict[str, int] = {}
         for mention in mentions:
             first_line.setdefault(mention.code, mention.line)
+        if not quotes:
+            return  # codes named in a segment without quotes are grounded nowhere
+        codes = [(code, self.code(code), line) for code, line in first_line.items()]
         for quote, text in quotes:
             target = self.iris.part(quote, "target")
             selector = self.iris.part(quote, "selector")
@@ -396,7 +399,6 @@ class _Emitter:
             self.add(target, oa.hasSelector, selector)
             self.add(selector, rdf.type, oa.TextQuoteSelector)
             self.add(selector, oa.exact, literal(text))
-            codes = [(code, self.code(code), line) for code, line in first_line.items()]
             triples = self.triples
             for code, body, line in codes:
                 node = self.iris.part(quote, "grounding", code)
