@@ -26,6 +26,7 @@ from .document import (
     Quote,
     SourceFence,
 )
+from .memory import paused_gc
 from .model import Model
 from .namespaces import Iris, NTriplesIris, bind_prefixes, dcterms, oa, prov, qg, rdf, rdfs, skos
 from .resolve import CONTAINED_CODE, NOT_CODES, ResolvedTrace, Study, canonical, statement_codes
@@ -468,14 +469,15 @@ def emit_ntriples(
     `sink`, if given, also receives them a trace at a time while they are made (a triple may
     reach it twice, in two chunks), so that loading a store overlaps with emitting."""
     emitter = _Emitter(study, NTriplesIris(base) if base else NTriplesIris(), sink)
-    for trace in study.traces:
-        emitter.trace(trace)
+    with paused_gc():
+        for trace in study.traces:
+            emitter.trace(trace)
+            emitter.flush()
+        if study.model is not None:
+            emitter.model(study.model, first_position=len(study.traces) + 1)
+        emitter.codebook()
         emitter.flush()
-    if study.model is not None:
-        emitter.model(study.model, first_position=len(study.traces) + 1)
-    emitter.codebook()
-    emitter.flush()
-    return NTriples(list(emitter.emitted))
+        return NTriples(list(emitter.emitted))
 
 
 def emit_triples(study: Study, base: str | None = None) -> list[tuple[Node, Node, Node]]:

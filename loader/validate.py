@@ -22,6 +22,7 @@ from rdflib.term import Node
 
 from .footprint import footprint
 from .locate import Locator
+from .memory import paused_gc
 from .resources import ONTOLOGY_FILE, ontology_graph, resource_dir
 from .results import ValidationReport, ValidationResult
 from .shacl import OxigraphEngine
@@ -154,7 +155,8 @@ def _locate(results: Iterable[ValidationResult], triples: NTriples) -> set[Valid
     """Each result at the header field its value came from, else where its focus node was
     written."""
     results = list(results)
-    locator = Locator(triples, {term(result.focus) for result in results})
+    with paused_gc():
+        locator = Locator(triples, {term(result.focus) for result in results})
     located = set()
     for result in results:
         focus = term(result.focus)
