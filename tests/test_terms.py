@@ -112,3 +112,24 @@ def test_the_background_loader_loads_every_batch_and_reports_a_broken_one():
     broken.add([("<not an iri>", iri("https://example.org/p"), literal("x"))])
     with pytest.raises(SyntaxError):
         broken.close()
+
+
+def test_the_collector_is_paused_inside_the_block_and_restored_after():
+    import gc
+
+    from loader.memory import paused_gc
+
+    assert gc.isenabled()
+    with paused_gc():
+        assert not gc.isenabled()
+        with paused_gc():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # an inner block does not resume it early
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with paused_gc():
+            pass
+        assert not gc.isenabled()  # a caller's choice is kept
+    finally:
+        gc.enable()
