@@ -56,7 +56,7 @@ def lookup(node: Node | None) -> str | None:
 
 
 class _Emitter:
-    """Writes N-Triples term strings: IRIs `<…>` and literals made by `text`/`integer`."""
+    """Writes N-Triples term strings: IRIs `<…>` and literals made by `plain`/`integer`."""
 
     def __init__(
         self, study: Study, iris: NTriplesIris, sink: Callable[[list[NTriple]], None] | None

@@ -34,12 +34,12 @@ def to_store(*graphs: Graphs) -> ox.Store:
     return store
 
 
-def add_to_store(store: ox.Store, graph: Graphs, keep: Selection | None = None) -> None:
-    """Add `graph`. The emitter's triples go in as one N-Triples document (only those `keep`
-    selects, if given), which Oxigraph parses and indexes without holding the GIL; rdflib
-    triples go in term by term (all of them), so that their blank nodes keep their labels."""
+def add_to_store(store: ox.Store, graph: Graphs) -> None:
+    """Add `graph`. The emitter's triples go in as one N-Triples document, which Oxigraph parses
+    and indexes without holding the GIL; rdflib triples go in term by term, so that their blank
+    nodes keep their labels."""
     if isinstance(graph, NTriples):
-        store.load(graph.text(keep), format=ox.RdfFormat.N_TRIPLES)
+        store.load(graph.text(), format=ox.RdfFormat.N_TRIPLES)
     else:
         store.bulk_extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in graph)
 

@@ -167,9 +167,9 @@ class NTriples:
     def __iter__(self) -> Iterator[NTriple]:
         return iter(self.triples)
 
-    def text(self, keep: Selection | None = None) -> bytes:
-        """The N-Triples document, optionally only the triples `keep` selects."""
-        return document(self.triples, keep)
+    def text(self) -> bytes:
+        """The N-Triples document."""
+        return document(self.triples)
 
     def sorted_text(self) -> bytes:
         """The document with its lines sorted (and each once): the canonical order of `export`."""

@@ -26,13 +26,7 @@ from .memory import paused_gc
 from .resources import ONTOLOGY_FILE, ontology_graph, resource_dir
 from .results import ValidationReport, ValidationResult
 from .shacl import OxigraphEngine
-from .shapes import (
-    UnsupportedShape,
-    load_shapes,
-    read_shapes,
-    shacl_path,
-    shape_name,
-)
+from .shapes import UnsupportedShape, load_shapes, read_shapes, shacl_path, shape_name
 from .store import BackgroundLoader, Graphs, add_to_store
 from .study import natural_key
 from .terms import NTriple, NTriples, term
