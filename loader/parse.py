@@ -194,7 +194,23 @@ def _is_quote(line: str) -> bool:
     return _indent(line) <= 3 and line.lstrip(" ").startswith(">")
 
 
+_NOT_PLAIN_START = frozenset("`#*>!aA")
+"""First characters of every line kind but text (`add…` labels start with a or A)."""
+
+
 def _classify(line: str) -> LineKind:
+    """What a line outside a fence is: `_classify_fully`, with a shortcut for the commonest
+    lines, which their first character decides (a large study has millions of them)."""
+    body = line.lstrip(" ")
+    first = body[:1]
+    if first == ">" and len(line) - len(body) <= 3 and not body[1:].lstrip().startswith("**"):
+        return "quote"
+    if first and first not in _NOT_PLAIN_START and not first.isspace():
+        return "text"
+    return _classify_fully(line)
+
+
+def _classify_fully(line: str) -> LineKind:
     """What a line outside a fence is. Markers are tested before quotes (`> **OPEN CODING
     TRACE:**` is a marker) and before labels, so that quoted text is never taken for either."""
     if not line.strip():
@@ -639,7 +655,8 @@ def _plain(text: str) -> str:
 def _looks_like_label(head: str) -> bool:
     """A short phrase of letters, spaces and parentheses: `Familiar options`, `Option (pattern)`."""
     words = head.split()
-    return 0 < len(words) <= _MAX_LABEL_WORDS and all(ch.isalpha() or ch in " ()" for ch in head)
+    letters = head.replace(" ", "").replace("(", "").replace(")", "")
+    return 0 < len(words) <= _MAX_LABEL_WORDS and (not letters or letters.isalpha())
 
 
 def _read_label(label: str) -> tuple[str | None, str | None, str | None]:

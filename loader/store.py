@@ -61,22 +61,28 @@ class BackgroundLoader:
         self._thread.start()
 
     def add(self, triples: Iterable[NTriple]) -> None:
-        self._pending.extend(triples)
-        if len(self._pending) >= self.batch:
-            self._send()
+        """Queue `triples`; a large chunk (a whole graph) goes out in batches, so that the store
+        starts on the first batch while the next is being written."""
+        pending = self._pending
+        pending.extend(triples)
+        if len(pending) < self.batch:
+            return
+        full = len(pending) - len(pending) % self.batch
+        for start in range(0, full, self.batch):
+            self._put(pending[start : start + self.batch])
+        self._pending = pending[full:]
 
     def close(self) -> None:
         """Wait until every triple is in the store; re-raise what loading raised."""
-        self._send()
+        self._put(self._pending)
+        self._pending = []
         self._queue.put(None)
         self._thread.join()
         if self._error is not None:
             raise self._error
 
-    def _send(self) -> None:
-        data = document(self._pending, self.keep)
-        self._pending = []
-        if data:
+    def _put(self, triples: list[NTriple]) -> None:
+        if data := document(triples, self.keep):
             self._queue.put(data)
 
     def _work(self) -> None:

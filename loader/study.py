@@ -7,7 +7,7 @@ bar passes a callback.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -20,6 +20,7 @@ from .model import Model, conventional_model_folder, find_model_files, read_mode
 from .parse import parse_trace
 from .resolve import Study, TraceRecord, resolve
 from .statements import Interpretation
+from .workers import fork_map, split, worker_count
 
 TRACE_SUFFIXES = {".md", ".txt"}
 
@@ -160,29 +161,50 @@ def load_study(
     model_paths: Sequence[Path] | None = None,
     progress: Progress | None = None,
     order: Sequence[str] = (),
+    workers: int | None = None,
 ) -> LoadedStudy:
     """Load every trace under `paths` in coding order, plus the consolidated model, as one study.
 
     `model_paths=None` looks for a `model/` folder inside or beside a traces folder; pass an
     empty list to load the traces alone. `order` lists file names in coding order (the rest
-    follow in natural order)."""
+    follow in natural order). Files are read in `workers` processes (default: one per CPU for
+    a large study, see `workers`); the study is the same however many there are."""
     files = apply_order(find_traces(paths), order)
     if not files:
         raise InputError("no trace files (.md or .txt) found in " + ", ".join(map(str, paths)))
     model = load_model(paths, model_paths)
     diagnostics: list[Diagnostic] = list(model.diagnostics) if model else []
-    records = []
-    for done, path in enumerate(files, start=1):
-        record = interpret_trace(path, diagnostics)
-        if record is not None:
-            records.append(record)
-        if progress:
-            progress(done, len(files), str(path))
+    records: list[TraceRecord] = []
+
+    def read(share: Sequence[Path], report: Progress | None = None) -> _Read:
+        found: list[Diagnostic] = []
+        traces = [interpret_trace(path, found) for path in _reporting(share, len(files), report)]
+        return [record for record in traces if record is not None], found
+
+    shares = split(files, worker_count(len(files), workers))
+    for share_records, share_diagnostics in fork_map(
+        read, shares, first=lambda share: read(share, progress)
+    ):
+        records.extend(share_records)
+        diagnostics.extend(share_diagnostics)
+    if progress:
+        progress(len(files), len(files), str(files[-1]))
     study = resolve(records, model)
     diagnostics.extend(study.diagnostics)
     if model is not None:
         diagnostics.extend(compare(study, model))
     return LoadedStudy(study, tuple(sorted(diagnostics, key=_order)), tuple(files))
+
+
+_Read = tuple[list[TraceRecord], list[Diagnostic]]
+
+
+def _reporting(files: Sequence[Path], total: int, progress: Progress | None) -> Iterator[Path]:
+    """`files`, calling `progress` after each."""
+    for done, path in enumerate(files, start=1):
+        yield path
+        if progress:
+            progress(done, total, str(path))
 
 
 def _order(d: Diagnostic) -> tuple[object, ...]:

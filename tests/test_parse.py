@@ -18,9 +18,9 @@ from loader.document import (
     Span,
     TraceDocument,
 )
-from loader.parse import parse_text, parse_trace
+from loader.parse import _classify, _classify_fully, parse_text, parse_trace
 
-from .conftest import FIXTURES, SEED
+from .conftest import CORPUS, FIXTURES, SEED
 
 PARSE = FIXTURES / "parse"
 
@@ -638,3 +638,51 @@ def test_corpus_irregular_spots(documents):
     assert s17[41].label is None and s17[41].identifiers != ()
     (no_marker,) = [t for t in traces(documents["s_42.md"], AxialTrace) if t.marker is None]
     assert no_marker.blocks[0].label_line == 66
+
+
+EDGE_LINES = [
+    "",
+    "   ",
+    "\t",
+    "\u00a0text after a no-break space",
+    "> a quote",
+    ">quote without a space",
+    "   > indented three",
+    "    > indented four: not a quote",
+    "\t> after a tab",
+    "> **OPEN CODING TRACE:**",
+    ">   **AXIAL CODING**",
+    "> **bold quoted text**",
+    "**OPEN CODING TRACE:**",
+    "**Open coding** in a sentence",
+    "# coding",
+    "#2 Explain",
+    "```python",
+    "```x```",
+    "![alt](http://example.org/a.png)",
+    "added:",
+    "Add codes to s25:",
+    "ADD",
+    "adding more text",
+    "Another plain line",
+    "- a list item",
+    "1. a numbered item",
+    "(parenthesised)",
+]
+
+
+def _lines_of(paths):
+    for path in paths:
+        yield from path.read_text(encoding="utf-8", errors="replace").split("\n")
+
+
+def test_line_shortcut_agrees_with_full_classification():
+    """The first-character shortcut is only an optimisation: it must never change a line's kind
+    (on edge cases, the seed, the fixtures and, when present, the real study)."""
+    paths = [SEED, *sorted(FIXTURES.rglob("*.md")), *sorted(FIXTURES.rglob("*.txt"))]
+    paths += sorted((CORPUS / "traces").glob("*.md"))
+    lines = [*EDGE_LINES, *_lines_of(paths)]
+    assert len(lines) > 300
+    assert {line: _classify(line) for line in lines} == {
+        line: _classify_fully(line) for line in lines
+    }
