@@ -65,17 +65,35 @@ class _Emitter:
         self.iris = iris
         self.sink = sink
         self.triples: dict[NTriple, None] = {}  # this chunk's, an insertion-ordered set
-        self.emitted: dict[NTriple, None] = {}  # every chunk's
+        self.emitted: list[NTriple] = []  # every chunk's, each once
+        self.shared: set[NTriple] = set()  # those about nodes outside a document, so far
+        self.documents: set[str] = set()  # whose chunks were flushed
         self.claimed: set[str] = set()
         self.codes: set[str] = set()
         self.statement_iris: dict[int, str] = {}
 
-    def flush(self) -> None:
-        """Hand the chunk written since the last flush (one trace's triples) to the sink."""
-        self.emitted.update(self.triples)
-        if self.sink is not None and self.triples:
-            self.sink(list(self.triples))
+    def flush(self, document: str | None = None) -> None:
+        """Hand the chunk written since the last flush (a trace's or a model file's `document`,
+        or the codebook's) to the sink and to the result.
+
+        No other chunk writes about a document's own nodes, so only the triples about other
+        nodes (a source, codes) are checked against earlier chunks: the study's millions of
+        triples are hashed once, not twice."""
+        chunk = list(self.triples)
         self.triples = {}
+        if document in self.documents:  # a model file named like a trace: check everything
+            written = set(self.emitted)
+            repeated = {t for t in chunk if t in written or t in self.shared}
+        else:
+            inside = document[:-1] + "/" if document is not None else None
+            outside = [t for t in chunk if inside is None or not t[0].startswith(inside)]
+            repeated = {t for t in outside if t in self.shared}
+            self.shared.update(outside)
+        if document is not None:
+            self.documents.add(document)
+        self.emitted.extend([t for t in chunk if t not in repeated] if repeated else chunk)
+        if self.sink is not None and chunk:
+            self.sink(chunk)
 
     def add(self, s: str, p: str, o: str | None) -> None:
         if o is not None:
@@ -118,7 +136,8 @@ class _Emitter:
                     self.add(node, skos.altLabel, literal(definition.label))
 
     # -- documents -----------------------------------------------------------------------
-    def trace(self, trace: ResolvedTrace) -> None:
+    def trace(self, trace: ResolvedTrace) -> str:
+        """Write the trace; returns its document node."""
         doc = trace.document
         node = self.iris.document(trace.slug)
         self.add(node, rdf.type, qg.TraceDocument)
@@ -135,6 +154,7 @@ class _Emitter:
             self.segment(trace, node, source, resolved)
         for claim in trace.claims:
             self.claim(node, claim.source_id, claim.code, claim.statement)
+        return node
 
     def source(self, trace: ResolvedTrace, document: str) -> str | None:
         doc = trace.document
@@ -443,6 +463,7 @@ class _Emitter:
             for claim in model.claims:
                 if claim.file == model_file.name:
                     self.claim(node, claim.source_id, claim.code, claim.statement)
+            self.flush(node)
 
     def model_source(self, document: str, source_id: str, definition: ClassDefinition) -> None:
         """A source the model declares but no trace codes: its values come from the model."""
@@ -471,13 +492,12 @@ def emit_ntriples(
     emitter = _Emitter(study, NTriplesIris(base) if base else NTriplesIris(), sink)
     with paused_gc():
         for trace in study.traces:
-            emitter.trace(trace)
-            emitter.flush()
+            emitter.flush(emitter.trace(trace))
         if study.model is not None:
             emitter.model(study.model, first_position=len(study.traces) + 1)
         emitter.codebook()
         emitter.flush()
-        return NTriples(list(emitter.emitted))
+        return NTriples(emitter.emitted)
 
 
 def emit_triples(study: Study, base: str | None = None) -> list[tuple[Node, Node, Node]]:

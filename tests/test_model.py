@@ -214,3 +214,23 @@ def test_model_claims_sit_on_the_list_line_that_names_the_code(study):
         ("s2", "data_catalogue"): 23,
         ("s2", "discovery_decison"): 23,
     }
+
+
+def test_every_triple_is_written_once_even_when_a_model_file_is_named_like_a_trace(tmp_path):
+    """The emitter checks only triples about shared nodes across chunks; a model file whose
+    name is a trace's (so both are one document node) must not slip a repeat through."""
+    from loader.emit import emit_ntriples
+
+    traces, model = tmp_path / "traces", tmp_path / "model"
+    traces.mkdir()
+    model.mkdir()
+    trace = (STUDY / "s_1.md").read_text(encoding="utf-8")
+    (traces / "s_1.md").write_text(trace, encoding="utf-8")
+    (model / "s_1.py").write_text(trace, encoding="utf-8")  # same lines, so same statement nodes
+    (model / "codebook_model.py").write_text(
+        (MODEL / "codebook_model.py").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    for loaded in (load_study([traces]), load_study([STUDY], [MODEL])):
+        triples = emit_ntriples(loaded.study).triples
+        assert len(triples) == len(set(triples))
+    assert loaded.study.model is not None
