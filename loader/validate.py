@@ -88,7 +88,9 @@ class Validation:
             if not isinstance(graph, NTriples):
                 add_to_store(self._oxigraph.store, graph)  # blank nodes keep their labels
             self.timings.append(("(store)", time.perf_counter() - self._started))
+            start = time.perf_counter()
             results, shape_timings = self._oxigraph.run(self.specs)
+            self.timings.append(("(shapes)", time.perf_counter() - start))
             self.timings.extend(shape_timings)
         else:
             data = graph if isinstance(graph, Graph) else _graph(triples.to_rdflib())
