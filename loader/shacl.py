@@ -278,12 +278,7 @@ class OxigraphEngine:
     def _solutions(self, spec: ShapeSpec, constraint: SparqlConstraint) -> list[dict[str, ox.Term]]:
         """The rows of a SHACL-SPARQL constraint, run once over the whole graph."""
         try:
-            solutions = self.store.query(constraint.query)
-            variables = [v.value for v in solutions.variables]
-            rows = [
-                {name: solution[name] for name in variables if solution[name] is not None}
-                for solution in solutions
-            ]
+            variables, rows = self._rows(constraint.query)
         except (SyntaxError, ValueError, OSError, AttributeError) as exc:
             raise UnsupportedShape(
                 f"{spec.name}: the SPARQL constraint does not run: {exc}"
@@ -323,12 +318,30 @@ class OxigraphEngine:
         self, query: Query, wanted: tuple[str, ...] = ("this", "value")
     ) -> list[dict[str, ox.Term]]:
         substitutions = {ox.Variable(name): to_ox(term) for name, term in query.bindings.items()}
-        solutions = self.store.query(query.text, substitutions=substitutions or None)
-        names = [v.value for v in solutions.variables if v.value in wanted]
-        return [
+        return self._rows(query.text, substitutions, wanted)[1]
+
+    def _rows(
+        self,
+        text: str,
+        substitutions: dict[ox.Variable, ox.Term] | None = None,
+        wanted: tuple[str, ...] | None = None,
+    ) -> tuple[list[str], list[dict[str, ox.Term]]]:
+        """The variables of a SELECT and its rows (the `wanted` variables, bound ones only).
+
+        Shapes run on a thread pool, and pyoxigraph's solutions may only be dropped on the
+        thread that made them: they never outlive this call, even when it raises."""
+        solutions = self.store.query(text, substitutions=substitutions or None)
+        try:
+            variables = [v.value for v in solutions.variables]
+            found = list(solutions)  # no Python frame holds the iterator if evaluation fails
+        finally:
+            del solutions
+        names = [name for name in variables if wanted is None or name in wanted]
+        rows = [
             {name: solution[name] for name in names if solution[name] is not None}
-            for solution in solutions
+            for solution in found
         ]
+        return variables, rows
 
 
 def _pattern_violations(

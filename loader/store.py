@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -52,7 +52,14 @@ class BackgroundLoader:
     batches of `batch` or more: each hand-over waits for the GIL, which a busy emitter gives up
     only every few milliseconds (one batch per trace took 50% longer than loading alone)."""
 
-    def __init__(self, store: ox.Store, keep: Selection | None = None, batch: int = 100_000):
+    def __init__(
+        self,
+        store: ox.Store,
+        keep: Selection | Callable[[], Selection | None] | None = None,
+        batch: int = 100_000,
+    ) -> None:
+        """`keep` selects the triples to load; a function giving it is called (once) when the
+        first batch is ready, so that the selection can be worked out meanwhile."""
         self.store, self.keep, self.batch = store, keep, batch
         self._pending: list[NTriple] = []
         self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=4)
@@ -82,6 +89,10 @@ class BackgroundLoader:
             raise self._error
 
     def _put(self, triples: list[NTriple]) -> None:
+        if not triples:
+            return
+        if callable(self.keep):
+            self.keep = self.keep()
         if data := document(triples, self.keep):
             self._queue.put(data)
 

@@ -13,24 +13,32 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 from dataclasses import replace
-from functools import cache
+from functools import cache, partial
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
-from .footprint import footprint
+from .footprint import Footprint, footprint
 from .locate import Locator
 from .memory import paused_gc
 from .resources import ONTOLOGY_FILE, ontology_graph, resource_dir
 from .results import ValidationReport, ValidationResult
 from .shacl import OxigraphEngine
-from .shapes import UnsupportedShape, load_shapes, read_shapes, shacl_path, shape_name
+from .shapes import (
+    ShapeSpec,
+    UnsupportedShape,
+    load_shapes,
+    read_shapes,
+    shacl_path,
+    shape_name,
+)
 from .store import BackgroundLoader, Graphs, add_to_store
 from .study import natural_key
-from .terms import NTriple, NTriples, term
+from .terms import NTriple, NTriples, Selection, term
 from .vocabulary import HEADER_KEYS
+from .workers import Forked
 
 ENGINES = ("oxigraph", "pyshacl")
 
@@ -64,16 +72,26 @@ class Validation:
         self.engine = engine
         self.timings: list[tuple[str, float]] = []
         self._loader: BackgroundLoader | None = None
+        self._footprint: Forked[Footprint | None] | None = None
         if engine == "oxigraph":
             self.specs = read_shapes(self.shapes)
             self._started = time.perf_counter()
+            if selective and self.specs not in _FOOTPRINTS:
+                # Reading the shapes' SPARQL takes ~0.25 s: a child does it while this process
+                # emits; the first batch for the store waits for it.
+                self._footprint = Forked(partial(footprint, self.specs))
             store = ox.Store()
             ontology = resource_dir("ontology") / ONTOLOGY_FILE
             store.load(path=str(ontology), format=ox.RdfFormat.TURTLE)
             self._oxigraph = OxigraphEngine(store)
-            found = footprint(self.specs) if selective else None
-            selection = found.selection(self._oxigraph.subclasses) if found else None
-            self._loader = BackgroundLoader(store, selection)
+            self._loader = BackgroundLoader(store, self._selection if selective else None)
+
+    def _selection(self) -> Selection | None:
+        """The triples the shapes can see (None: all of them)."""
+        if self._footprint is not None:
+            _FOOTPRINTS[self.specs] = self._footprint.result()
+        found = _FOOTPRINTS[self.specs]
+        return found.selection(self._oxigraph.subclasses) if found is not None else None
 
     def add(self, triples: Iterable[NTriple]) -> None:
         """Triples of the study graph, in N-Triples form (a chunk may repeat earlier triples)."""
@@ -85,6 +103,8 @@ class Validation:
         triples = graph if isinstance(graph, NTriples) else NTriples.from_rdflib(graph)
         if self._loader is not None:
             self._loader.close()
+            if self._footprint is not None:
+                self._footprint.close()  # not waited for when no triple came
             if not isinstance(graph, NTriples):
                 add_to_store(self._oxigraph.store, graph)  # blank nodes keep their labels
             self.timings.append(("(store)", time.perf_counter() - self._started))
@@ -101,6 +121,10 @@ class Validation:
         return ValidationReport(
             tuple(sorted(located, key=_order)), self.engine, tuple(self.timings)
         )
+
+
+_FOOTPRINTS: dict[tuple[ShapeSpec, ...], Footprint | None] = {}
+"""Footprints worked out in this process, by shapes (a test suite validates hundreds of times)."""
 
 
 @cache

@@ -17,8 +17,9 @@ import pickle
 import sys
 import traceback
 from collections.abc import Callable, Sequence
+from functools import partial
 from multiprocessing.connection import Connection
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 from .memory import paused_gc
 
@@ -67,6 +68,64 @@ class WorkerError(RuntimeError):
     """A forked worker raised or died; the message carries its traceback."""
 
 
+class Forked(Generic[Result]):
+    """`function()` computed in a forked child while this process goes on; `result()` waits
+    for it. Where fork is unavailable, `result()` computes it here, on first use."""
+
+    def __init__(self, function: Callable[[], Result], fork: bool = True) -> None:
+        self._function: Callable[[], Result] | None = function
+        self._child: multiprocessing.process.BaseProcess | None = None
+        self._reader: Connection | None = None
+        self._value: Result
+        if fork and can_fork():
+            context = multiprocessing.get_context("fork")
+            sys.stdout.flush()  # else the child would write out a copy of what is still buffered
+            sys.stderr.flush()
+            self._reader, writer = context.Pipe(duplex=False)
+            self._child = context.Process(target=_run, args=(function, writer), daemon=True)
+            self._child.start()
+            writer.close()
+
+    def result(self) -> Result:
+        if self._function is not None:
+            function, self._function = self._function, None
+            if self._child is None:
+                self._value = function()
+            else:
+                try:
+                    self._value = self._receive()
+                finally:
+                    self.close()
+        elif not hasattr(self, "_value"):
+            raise WorkerError("the work was closed before its result was read")
+        return self._value
+
+    def close(self) -> None:
+        """Stop the child if it is still running: its result is no longer wanted."""
+        if self._child is not None:
+            self._function = None
+            assert self._reader is not None
+            self._reader.close()
+            if self._child.is_alive():
+                self._child.kill()
+            self._child.join()
+            self._child = None
+
+    def _receive(self) -> Result:
+        assert self._child is not None and self._reader is not None
+        try:
+            data = self._reader.recv_bytes()
+        except EOFError:
+            self._child.join()
+            code = self._child.exitcode
+            raise WorkerError(f"a worker process exited with code {code}") from None
+        with paused_gc():  # unpickling millions of small objects would trigger full collections
+            status, value = pickle.loads(data)
+        if status != "ok":
+            raise WorkerError(f"a worker process failed:\n{value}")
+        return value
+
+
 def fork_map(
     function: Callable[[Sequence[Item]], Result],
     shares: Sequence[Sequence[Item]],
@@ -75,49 +134,20 @@ def fork_map(
     """`function` of each share, in order: the first share in this process (through `first`
     when given, say to draw a progress bar, which only this process may do), the others each
     in a forked child."""
-    context = multiprocessing.get_context("fork")
-    sys.stdout.flush()  # else a child would write out a copy of what is still buffered
-    sys.stderr.flush()
-    children: list[tuple[multiprocessing.process.BaseProcess, Connection]] = []
+    children = [Forked(partial(function, share)) for share in shares[1:]]
     try:
-        for share in shares[1:]:
-            reader, writer = context.Pipe(duplex=False)
-            child = context.Process(target=_run, args=(function, share, writer), daemon=True)
-            child.start()
-            writer.close()
-            children.append((child, reader))
         results = [(first or function)(shares[0])] if shares else []
-        for child, reader in children:
-            results.append(_receive(child, reader))
-        return results
+        return results + [child.result() for child in children]
     finally:
-        for child, reader in children:
-            reader.close()
-            if child.is_alive():
-                child.kill()
-            child.join()
+        for child in children:
+            child.close()
 
 
-def _run(
-    function: Callable[[Sequence[Item]], Result], share: Sequence[Item], out: Connection
-) -> None:
+def _run(function: Callable[[], Result], out: Connection) -> None:
     """In the child: send back ("ok", result) or ("error", traceback), pickled."""
     try:
-        data = pickle.dumps(("ok", function(share)), protocol=pickle.HIGHEST_PROTOCOL)
+        data = pickle.dumps(("ok", function()), protocol=pickle.HIGHEST_PROTOCOL)
     except BaseException:  # everything goes back to the parent, which raises it
         data = pickle.dumps(("error", traceback.format_exc()))
     out.send_bytes(data)
     out.close()
-
-
-def _receive(child: multiprocessing.process.BaseProcess, reader: Connection) -> Result:
-    try:
-        data = reader.recv_bytes()
-    except EOFError:
-        child.join()
-        raise WorkerError(f"a worker process exited with code {child.exitcode}") from None
-    with paused_gc():  # unpickling millions of small objects would trigger full collections
-        status, value = pickle.loads(data)
-    if status != "ok":
-        raise WorkerError(f"a worker process failed:\n{value}")
-    return value

@@ -114,6 +114,25 @@ def test_the_background_loader_loads_every_batch_and_reports_a_broken_one():
         broken.close()
 
 
+def test_the_background_loader_asks_for_its_selection_once_when_the_first_batch_is_ready():
+    p, q = iri("https://example.org/p"), iri("https://example.org/q")
+    asked = []
+
+    def keep():
+        asked.append(True)
+        return Selection(frozenset({p}), frozenset())
+
+    store = ox.Store()
+    loader = BackgroundLoader(store, keep, batch=3)
+    loader.add([(iri("https://example.org/a"), p, integer(1))])
+    assert asked == []  # not needed before a batch goes out
+    loader.add([(iri(f"https://example.org/{i}"), q if i % 2 else p, integer(i)) for i in range(6)])
+    loader.close()
+    assert asked == [True]
+    assert {str(quad.predicate.value) for quad in store} == {"https://example.org/p"}
+    assert len(store) == 4  # a, 0, 2, 4: one large chunk went out in batches of 3
+
+
 def test_the_collector_is_paused_inside_the_block_and_restored_after():
     import gc
 

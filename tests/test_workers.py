@@ -10,7 +10,7 @@ import pytest
 from loader import workers
 from loader.emit import emit_ntriples
 from loader.study import load_study
-from loader.workers import WorkerError, fork_map, split, worker_count
+from loader.workers import Forked, WorkerError, fork_map, split, worker_count
 
 from .conftest import CORPUS, FIXTURES, SEED
 
@@ -67,6 +67,31 @@ def test_a_failing_worker_raises_with_its_traceback():
 def test_a_worker_that_dies_is_reported():
     with pytest.raises(WorkerError, match="exited with code 3"):
         fork_map(lambda share: os._exit(3) if share == ["b"] else share, [["a"], ["b"]])
+
+
+@needs_fork
+def test_forked_work_runs_meanwhile_in_a_child():
+    forked = Forked(lambda: (os.getpid(), sum(range(1000))))
+    pid, total = forked.result()
+    assert pid != os.getpid() and total == 499500
+    assert forked.result() == (pid, total)  # received once, kept
+
+
+def test_forked_work_runs_here_on_first_use_when_not_forked():
+    calls = []
+    forked = Forked(lambda: calls.append(os.getpid()) or len(calls), fork=False)
+    assert calls == []
+    assert forked.result() == 1 and forked.result() == 1
+    assert calls == [os.getpid()]
+
+
+@needs_fork
+def test_forked_work_that_is_not_wanted_is_stopped():
+    forked = Forked(lambda: __import__("time").sleep(60))
+    forked.close()
+    forked.close()  # twice is harmless
+    with pytest.raises(WorkerError, match="closed before its result"):
+        forked.result()
 
 
 def _study_copy(tmp_path):
