@@ -168,7 +168,8 @@ def load_study(
     `model_paths=None` looks for a `model/` folder inside or beside a traces folder; pass an
     empty list to load the traces alone. `order` lists file names in coding order (the rest
     follow in natural order). Files are read in `workers` processes (default: one per CPU for
-    a large study, see `workers`); the study is the same however many there are."""
+    a large study, see `workers`); the study is the same however many there are. Pass
+    `workers=1` from a program whose own threads must not be forked."""
     files = apply_order(find_traces(paths), order)
     if not files:
         raise InputError("no trace files (.md or .txt) found in " + ", ".join(map(str, paths)))
