@@ -1,8 +1,9 @@
 """Bulk building without the cyclic garbage collector's full passes.
 
-Emitting a study of 10,000 traces makes millions of tuples, and every full collection walks all
-of them again. Nothing the emitter or the locator builds holds a reference cycle, so the
-collector is paused while they run and resumed (with one ordinary pass) afterwards.
+Loading a study of 10,000 traces makes millions of small objects, and emitting it millions of
+tuples; every full collection walks all of them again. What loading, emitting and locating
+build holds no reference cycles (loading the real study leaves 11 unreachable objects), so the
+collector is paused while they run and resumed afterwards.
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ from .consistency import compare
 from .diagnostics import Diagnostic, error, info
 from .errors import InputError
 from .interpret import interpret_block
+from .memory import paused_gc
 from .model import Model, conventional_model_folder, find_model_files, read_model
 from .parse import parse_trace
 from .resolve import Study, TraceRecord, resolve
@@ -183,18 +184,19 @@ def load_study(
         return [record for record in traces if record is not None], found
 
     shares = split(files, worker_count(len(files), workers))
-    for share_records, share_diagnostics in fork_map(
-        read, shares, first=lambda share: read(share, progress)
-    ):
-        records.extend(share_records)
-        diagnostics.extend(share_diagnostics)
-    if progress:
-        progress(len(files), len(files), str(files[-1]))
-    study = resolve(records, model)
-    diagnostics.extend(study.diagnostics)
-    if model is not None:
-        diagnostics.extend(compare(study, model))
-    return LoadedStudy(study, tuple(sorted(diagnostics, key=_order)), tuple(files))
+    with paused_gc():  # a study is millions of objects without cycles: see `memory`
+        for share_records, share_diagnostics in fork_map(
+            read, shares, first=lambda share: read(share, progress)
+        ):
+            records.extend(share_records)
+            diagnostics.extend(share_diagnostics)
+        if progress:
+            progress(len(files), len(files), str(files[-1]))
+        study = resolve(records, model)
+        diagnostics.extend(study.diagnostics)
+        if model is not None:
+            diagnostics.extend(compare(study, model))
+        return LoadedStudy(study, tuple(sorted(diagnostics, key=_order)), tuple(files))
 
 
 _Read = tuple[list[TraceRecord], list[Diagnostic]]
