@@ -11,6 +11,7 @@ Run from the repository root: .venv/bin/python -m benchmarks.bench_validate [--s
 from __future__ import annotations
 
 import argparse
+import gc
 import tempfile
 import time
 from collections import Counter
@@ -32,6 +33,7 @@ def measure(
     (Oxigraph), then the shapes and locating the results."""
     start = time.perf_counter()
     loaded = load_study(paths)
+    gc.freeze()  # as the CLI does (cli/common.py)
     loaded_at = time.perf_counter()
     print(f"{label}: {len(loaded.study.traces)} traces | load {loaded_at - start:.2f}s")
     reports = {}
