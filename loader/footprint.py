@@ -18,8 +18,6 @@ from rdflib import URIRef, Variable
 from rdflib.namespace import RDF, RDFS, SH
 from rdflib.paths import AlternativePath, InvPath, MulPath, SequencePath
 from rdflib.paths import Path as RdfPath
-from rdflib.plugins.sparql import prepareQuery
-from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Node
 
 from .shapes import ShapeSpec
@@ -76,6 +74,8 @@ def footprint(specs: Iterable[ShapeSpec]) -> Footprint | None:
 def _query_footprint(query: str) -> tuple[frozenset[Node], frozenset[Node], bool]:
     """The predicates and classes of every triple pattern of a SPARQL query (parsed by rdflib,
     once per query text). A query rdflib cannot read could read anything."""
+    from rdflib.plugins.sparql import prepareQuery  # 0.17 s to import: in the child that asks
+
     predicates: set[Node] = set()
     classes: set[Node] = set()
     every_type = False
@@ -100,6 +100,8 @@ def _query_footprint(query: str) -> tuple[frozenset[Node], frozenset[Node], bool
 
 def _patterns(node: object) -> Iterator[tuple[Node, Node, Node]]:
     """Every triple pattern anywhere in a query's algebra (EXISTS and sub-queries included)."""
+    from rdflib.plugins.sparql.parserutils import CompValue
+
     if isinstance(node, CompValue):
         for key, value in node.items():
             if key == "triples":
