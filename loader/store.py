@@ -48,43 +48,51 @@ class BackgroundLoader:
     """Loads triples into a store on a worker thread while the caller makes more.
 
     Oxigraph parses and indexes an N-Triples document without holding the GIL, so emitting a
-    study (Python) and loading it (Rust) run at the same time on two cores. Triples are sent in
-    batches of `batch` or more: each hand-over waits for the GIL, which a busy emitter gives up
-    only every few milliseconds (one batch per trace took 50% longer than loading alone)."""
+    study (Python) and loading it (Rust) run at the same time on two cores. Batches double from
+    25,000 triples up to `batch`: each hand-over waits for the GIL, which a busy emitter gives up
+    only every few milliseconds (one batch per trace took 50% longer than loading alone), but a
+    small study should not wait for its first batch until it is nearly emitted."""
 
     def __init__(
         self,
         store: ox.Store,
         keep: Selection | Callable[[], Selection | None] | None = None,
         batch: int = 100_000,
+        ready: Callable[[], bool] | None = None,
     ) -> None:
-        """`keep` selects the triples to load; a function giving it is called (once) when the
-        first batch is ready, so that the selection can be worked out meanwhile."""
-        self.store, self.keep, self.batch = store, keep, batch
+        """`keep` selects the triples to load. It may be a function, which is called once, for
+        the first batch, and not before `ready()` says it can answer at once (triples pile up
+        meanwhile), so that the selection can be worked out elsewhere as the triples are made."""
+        self.store, self.keep, self.batch, self.ready = store, keep, batch, ready
+        self._size = min(batch, 25_000)  # the next batch's: small first, so the store starts soon
         self._pending: list[NTriple] = []
         self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=4)
         self._error: BaseException | None = None
+        # Started with the first batch: a study may still be read in forked processes before.
         self._thread = threading.Thread(target=self._work, name="qualgraph-store", daemon=True)
-        self._thread.start()
 
     def add(self, triples: Iterable[NTriple]) -> None:
         """Queue `triples`; a large chunk (a whole graph) goes out in batches, so that the store
         starts on the first batch while the next is being written."""
         pending = self._pending
         pending.extend(triples)
-        if len(pending) < self.batch:
+        if callable(self.keep) and self.ready is not None and not self.ready():
             return
-        full = len(pending) - len(pending) % self.batch
-        for start in range(0, full, self.batch):
-            self._put(pending[start : start + self.batch])
-        self._pending = pending[full:]
+        start = 0
+        while len(pending) - start >= self._size:
+            self._put(pending[start : start + self._size])
+            start += self._size
+            self._size = min(2 * self._size, self.batch)
+        if start:
+            self._pending = pending[start:]
 
     def close(self) -> None:
         """Wait until every triple is in the store; re-raise what loading raised."""
         self._put(self._pending)
         self._pending = []
-        self._queue.put(None)
-        self._thread.join()
+        if self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join()
         if self._error is not None:
             raise self._error
 
@@ -94,6 +102,8 @@ class BackgroundLoader:
         if callable(self.keep):
             self.keep = self.keep()
         if data := document(triples, self.keep):
+            if not self._thread.is_alive():
+                self._thread.start()
             self._queue.put(data)
 
     def _work(self) -> None:

@@ -84,7 +84,11 @@ class Validation:
             ontology = resource_dir("ontology") / ONTOLOGY_FILE
             store.load(path=str(ontology), format=ox.RdfFormat.TURTLE)
             self._oxigraph = OxigraphEngine(store)
-            self._loader = BackgroundLoader(store, self._selection if selective else None)
+            self._loader = BackgroundLoader(
+                store,
+                self._selection if selective else None,
+                ready=self._footprint.ready if self._footprint is not None else None,
+            )
 
     def _selection(self) -> Selection | None:
         """The triples the shapes can see (None: all of them)."""

@@ -86,6 +86,10 @@ class Forked(Generic[Result]):
             self._child.start()
             writer.close()
 
+    def ready(self) -> bool:
+        """Whether `result()` would return at once (here: computing it is not waiting)."""
+        return self._child is None or (self._reader is not None and self._reader.poll())
+
     def result(self) -> Result:
         if self._function is not None:
             function, self._function = self._function, None

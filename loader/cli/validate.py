@@ -68,13 +68,13 @@ def validate_command(
     Example: qualgraph validate traces/ --format github
     """
     try:
-        shapes = load_shapes(extra_shapes)
+        # Made first, so that its footprint is worked out while the study loads.
+        run = Validation(load_shapes(extra_shapes), engine)
     except QualgraphError as exc:
         raise CommandError(str(exc)) from exc
     loaded = inputs.load()
     base = inputs.base
     try:
-        run = Validation(shapes, engine)
         validation = run.report(emit_ntriples(loaded.study, base, sink=run.add))
     except QualgraphError as exc:
         raise CommandError(str(exc)) from exc
