@@ -133,6 +133,24 @@ def test_the_background_loader_asks_for_its_selection_once_when_the_first_batch_
     assert len(store) == 4  # a, 0, 2, 4: one large chunk went out in batches of 3
 
 
+def test_the_background_loader_lets_triples_pile_up_until_its_selection_is_ready():
+    p = iri("https://example.org/p")
+    ready, asked = [False], []
+
+    def keep():
+        asked.append(ready[0])
+        return None  # everything
+
+    store = ox.Store()
+    loader = BackgroundLoader(store, keep, batch=2, ready=lambda: ready[0])
+    loader.add([(iri(f"https://example.org/{i}"), p, integer(i)) for i in range(5)])
+    assert asked == [] and len(store) == 0  # not ready: nothing asked, nothing sent
+    ready[0] = True
+    loader.add([(iri("https://example.org/5"), p, integer(5))])
+    loader.close()
+    assert asked == [True] and len(store) == 6
+
+
 def test_the_collector_is_paused_inside_the_block_and_restored_after():
     import gc
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 
 import pytest
 
@@ -72,6 +73,10 @@ def test_a_worker_that_dies_is_reported():
 @needs_fork
 def test_forked_work_runs_meanwhile_in_a_child():
     forked = Forked(lambda: (os.getpid(), sum(range(1000))))
+    deadline = time.monotonic() + 30
+    while not forked.ready() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert forked.ready()
     pid, total = forked.result()
     assert pid != os.getpid() and total == 499500
     assert forked.result() == (pid, total)  # received once, kept
@@ -80,14 +85,15 @@ def test_forked_work_runs_meanwhile_in_a_child():
 def test_forked_work_runs_here_on_first_use_when_not_forked():
     calls = []
     forked = Forked(lambda: calls.append(os.getpid()) or len(calls), fork=False)
-    assert calls == []
+    assert forked.ready() and calls == []
     assert forked.result() == 1 and forked.result() == 1
     assert calls == [os.getpid()]
 
 
 @needs_fork
 def test_forked_work_that_is_not_wanted_is_stopped():
-    forked = Forked(lambda: __import__("time").sleep(60))
+    forked = Forked(lambda: time.sleep(60))
+    assert not forked.ready()
     forked.close()
     forked.close()  # twice is harmless
     with pytest.raises(WorkerError, match="closed before its result"):
