@@ -27,6 +27,7 @@ DEFINED_BY = qg.definedBy
 USES = frozenset({qg.mentions, oa.hasBody, qg.claimedCode})
 _DOCUMENT = frozenset({FILE_PATH, POSITION})
 _PLACE = frozenset({DERIVED_FROM, START_LINE, FIELD_KEY})
+_READ = _DOCUMENT | _PLACE | USES | {DEFINED_BY, FIELD_OF}  # every predicate a place is read from
 
 
 class Locator:
@@ -36,7 +37,11 @@ class Locator:
         wanted = set(nodes)
         # Two passes, each one comprehension with cheap set tests (~0.1 s per million triples):
         # the triples about or pointing at the nodes, and the documents; then those of carriers.
-        first = [t for t in triples if t[0] in wanted or t[2] in wanted or t[1] in _DOCUMENT]
+        first = [
+            t
+            for t in triples
+            if t[1] in _READ and (t[0] in wanted or t[2] in wanted or t[1] in _DOCUMENT)
+        ]
         definers: dict[str, list[str]] = defaultdict(list)
         users: dict[str, list[str]] = defaultdict(list)
         fields: dict[str, str] = {}

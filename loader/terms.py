@@ -149,10 +149,10 @@ def document(triples: Iterable[NTriple], keep: Selection | None = None) -> bytes
     """`triples` as an N-Triples document, optionally only those `keep` selects."""
     if keep is not None:
         predicates, classes = keep.predicates, keep.classes
-        triples = (
+        triples = [
             t for t in triples if t[1] in predicates or (t[1] == RDF_TYPE and t[2] in classes)
-        )
-    return "".join(f"{s} {p} {o} .\n" for s, p, o in triples).encode("utf-8")
+        ]
+    return "".join([f"{s} {p} {o} .\n" for s, p, o in triples]).encode("utf-8")
 
 
 @dataclass(frozen=True)
