@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import lru_cache
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, Namespace, URIRef
@@ -120,11 +120,14 @@ class Vocabulary:
     def __init__(self, namespace: Namespace) -> None:
         self._namespace = str(namespace)
 
-    @cache  # noqa: B019 - namespaces live as long as the process
     def __getattr__(self, name: str) -> str:
+        """Called once per term: the term is then an instance attribute, which Python finds
+        without calling this (the emitter looks terms up millions of times)."""
         if name.startswith("__"):
             raise AttributeError(name)
-        return iri(self._namespace + name)
+        value = iri(self._namespace + name)
+        setattr(self, name, value)
+        return value
 
 
 def ox_term(text: str) -> ox.NamedNode | ox.Literal:
