@@ -33,7 +33,7 @@ def measure(
     (Oxigraph), then the shapes and locating the results."""
     start = time.perf_counter()
     loaded = load_study(paths)
-    gc.freeze()  # as the CLI does (cli/common.py)
+    gc.disable()  # as the CLI does after loading (cli/common.py)
     loaded_at = time.perf_counter()
     print(f"{label}: {len(loaded.study.traces)} traces | load {loaded_at - start:.2f}s")
     reports = {}
@@ -59,6 +59,7 @@ def measure(
             print(f"    {sum(timings.values()):7.3f}s all {len(timings)} shapes added up; slowest:")
             for name, seconds in sorted(timings.items(), key=lambda item: -item[1])[:top]:
                 print(f"    {seconds:7.3f}s   {name}")
+    gc.enable()
     counts = Counter(r.shape_name for r in next(iter(reports.values())).results)
     for name, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
         print(f"    {count:6d} {name}")

@@ -90,3 +90,24 @@ def test_the_command_reference_is_up_to_date():
     assert (ROOT / "docs" / "cli.md").read_text(encoding="utf-8") == module.render(), (
         "docs/cli.md is out of date: run `python docs/make_cli_doc.py`"
     )
+
+
+def test_the_collector_is_off_while_a_command_runs_and_back_on_after(run, monkeypatch):
+    """The CLI turns the cyclic collector off once the study is loaded (see cli/common.py),
+    and must give the process back as it found it."""
+    import gc
+
+    import loader.cli.validate as validate_module
+
+    seen = []
+    real = validate_module.emit_ntriples
+
+    def spy(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(validate_module, "emit_ntriples", spy)
+    assert gc.isenabled()
+    run("validate")
+    assert seen == [False]
+    assert gc.isenabled()

@@ -37,6 +37,8 @@ AWKWARD = [
     "two\nlines\r\nand a tab\t",
     "".join(chr(c) for c in range(32)) + "\x7f",
     "é, ü, ß, 中文, 🙂 and U+2028 \u2028",
+    "no-break\xa0space, soft\xadhyphen and a BOM \ufeff: printable or not, never escaped",
+    *("".join(chr((seed * 7919 + i * 104729) % 400) for i in range(40)) for seed in range(50)),
 ]
 
 

@@ -114,9 +114,14 @@ class StudyInputs:
                 )
         except QualgraphError as exc:
             raise CommandError(str(exc)) from exc
-        # The study lives until the command ends and holds no cycles: spare it the collector's
-        # later passes (seconds at 10,000 traces). Process-wide, so here and not in the library.
-        gc.freeze()
+        # The command now works on the study to its end, making millions of objects without
+        # cycles (triples, rows): the cyclic collector would walk them all for nothing (seconds
+        # at 10,000 traces). Process-wide, so here and not in the library; back on when the
+        # command ends (it may run inside another program, as under the tests).
+        context = click.get_current_context(silent=True)
+        if context is not None and gc.isenabled():
+            gc.disable()
+            context.call_on_close(gc.enable)
         return loaded
 
 
