@@ -14,6 +14,7 @@ it came in, and sorting the lines gives the same canonical order as sorting Oxig
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -38,7 +39,7 @@ _ESCAPES = {
     "\r": "\\r",
 }
 _ESCAPES |= {chr(c): f"\\u{c:04X}" for c in [*range(32), 127] if chr(c) not in _ESCAPES}
-_ESCAPE_TABLE = str.maketrans(_ESCAPES)
+_OTHER_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def iri(value: str) -> str:
@@ -46,11 +47,24 @@ def iri(value: str) -> str:
 
 
 def literal(value: str) -> str:
-    """A plain (xsd:string) literal. The test is three scans in C: a control character makes a
-    string unprintable (so do some harmless characters, which `translate` leaves as they are)."""
+    """A plain (xsd:string) literal. Scans and replacements in C, which were twice as fast as
+    one regular expression on quote-like text; the rare other control characters (which make a
+    string unprintable, as do some harmless characters) go through a regular expression."""
     if not value.isprintable() or '"' in value or "\\" in value:
-        value = value.translate(_ESCAPE_TABLE)
+        value = (
+            value.replace("\\", "\\\\")
+            .replace('"', '\\"')
+            .replace("\n", "\\n")
+            .replace("\r", "\\r")
+            .replace("\t", "\\t")
+        )
+        if not value.isprintable():
+            value = _OTHER_CONTROLS.sub(_escape, value)
     return f'"{value}"'
+
+
+def _escape(match: re.Match[str]) -> str:
+    return _ESCAPES[match.group()]
 
 
 @lru_cache(maxsize=100_000)
