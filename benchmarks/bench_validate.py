@@ -29,17 +29,18 @@ CORPUS = ROOT.parent / "shared" / "corpus" / "data-as-a-product"
 def measure(
     label: str, paths: list[Path], engines: tuple[str, ...], top: int
 ) -> dict[str, ValidationReport]:
-    """Time each engine as `qualgraph validate` runs it: load, then emit while the store fills
-    (Oxigraph), then the shapes and locating the results."""
+    """Time each engine as `qualgraph validate` runs it: the validation made (the footprint
+    worked out meanwhile), load, then emit while the store fills (Oxigraph), then the shapes
+    and locating the results. The first engine is timed end to end from the start."""
     start = time.perf_counter()
+    validations = {engine: Validation(engine=engine) for engine in engines}
     loaded = load_study(paths)
     gc.disable()  # as the CLI does after loading (cli/common.py)
     loaded_at = time.perf_counter()
     print(f"{label}: {len(loaded.study.traces)} traces | load {loaded_at - start:.2f}s")
     reports = {}
-    for engine in engines:
+    for engine, validation in validations.items():
         began = time.perf_counter()
-        validation = Validation(engine=engine)
         triples = emit_ntriples(loaded.study, sink=validation.add)
         emitted = time.perf_counter()
         report = reports[engine] = validation.report(triples)
@@ -51,7 +52,7 @@ def measure(
             f"{took + loaded_at - start:.2f}s | {len(report.results)} results"
         )
         if "(store)" in timings:
-            print(f"    {timings.pop('(store)'):7.3f}s (store: from the first chunk to the last)")
+            print(f"    {timings.pop('(store)'):7.3f}s (store: made to filled)")
         if "(shapes)" in timings:
             print(f"    {timings.pop('(shapes)'):7.3f}s (shapes, on one thread per CPU)")
         print(f"    {timings.pop('(locate)'):7.3f}s (locate)")
