@@ -411,7 +411,12 @@ class _Emitter:
             first_line.setdefault(mention.code, mention.line)
         if not quotes:
             return  # codes named in a segment without quotes are grounded nowhere
-        codes = [(code, self.code(code), line) for code, line in first_line.items()]
+        # The commonest triples of a study: the codes' parts of IRIs are made once per segment.
+        codes = [
+            (self.iris.tail("grounding", code), self.code(code), integer(line))
+            for code, line in first_line.items()
+        ]
+        triples = self.triples
         for quote, text in quotes:
             target = self.iris.part(quote, "target")
             selector = self.iris.part(quote, "selector")
@@ -420,19 +425,18 @@ class _Emitter:
             self.add(target, oa.hasSelector, selector)
             self.add(selector, rdf.type, oa.TextQuoteSelector)
             self.add(selector, oa.exact, literal(text))
-            triples = self.triples
-            for code, body, line in codes:
-                node = self.iris.part(quote, "grounding", code)
-                for triple in (
-                    (node, TYPE, qg.Grounding),
-                    (node, TYPE, oa.Annotation),
-                    (node, oa.motivatedBy, oa.classifying),
-                    (node, oa.hasBody, body),
-                    (node, oa.hasTarget, target),
-                    (node, qg.groundedIn, quote),
-                ):
-                    triples[triple] = None
-                self.provenance(node, document, line, line)
+            stem = quote[:-1]
+            for tail, body, line in codes:
+                node = stem + tail
+                triples[node, TYPE, qg.Grounding] = None
+                triples[node, TYPE, oa.Annotation] = None
+                triples[node, oa.motivatedBy, oa.classifying] = None
+                triples[node, oa.hasBody, body] = None
+                triples[node, oa.hasTarget, target] = None
+                triples[node, qg.groundedIn, quote] = None
+                triples[node, DERIVED_FROM, document] = None
+                triples[node, START_LINE, line] = None
+                triples[node, END_LINE, line] = None
 
     def claim(self, document: str, source_id: str, code: str, statement: Statement) -> None:
         node = self.iris.part(document, "claim", source_id, code)

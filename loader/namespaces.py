@@ -118,4 +118,9 @@ class NTriplesIris(Iris):
 
     def part(self, parent: str, *steps: object) -> str:  # type: ignore[override]
         """As `Iris.part`, without unwrapping: the emitter calls this ~10^6 times."""
-        return parent[:-1] + "".join(["/" + _segment(str(step)) for step in steps]) + ">"
+        return parent[:-1] + self.tail(*steps)
+
+    def tail(self, *steps: object) -> str:
+        """What `part` appends to its parent (without its `>`): `/grounding/reuse>`, for a loop
+        that makes the same part of many parents."""
+        return "".join(["/" + _segment(str(step)) for step in steps]) + ">"

@@ -50,7 +50,7 @@ def literal(value: str) -> str:
     """A plain (xsd:string) literal. Scans and replacements in C, which were twice as fast as
     one regular expression on quote-like text; the rare other control characters (which make a
     string unprintable, as do some harmless characters) go through a regular expression."""
-    if not value.isprintable() or '"' in value or "\\" in value:
+    if not value.isprintable():
         value = (
             value.replace("\\", "\\\\")
             .replace('"', '\\"')
@@ -60,6 +60,8 @@ def literal(value: str) -> str:
         )
         if not value.isprintable():
             value = _OTHER_CONTROLS.sub(_escape, value)
+    elif '"' in value or "\\" in value:
+        value = value.replace("\\", "\\\\").replace('"', '\\"')
     return f'"{value}"'
 
 
