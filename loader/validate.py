@@ -38,7 +38,7 @@ from .store import BackgroundLoader, Graphs, add_to_store
 from .study import natural_key
 from .terms import NTriple, NTriples, Selection, term
 from .vocabulary import HEADER_KEYS
-from .workers import Forked
+from .workers import Forked, available_cpus
 
 ENGINES = ("oxigraph", "pyshacl")
 
@@ -79,7 +79,7 @@ class Validation:
             if selective and self.specs not in _FOOTPRINTS:
                 # Reading the shapes' SPARQL takes ~0.25 s: a child does it while this process
                 # emits; the first batch for the store waits for it.
-                self._footprint = Forked(partial(footprint, self.specs))
+                self._footprint = Forked(partial(footprint, self.specs), available_cpus() > 1)
             store = ox.Store()
             ontology = resource_dir("ontology") / ONTOLOGY_FILE
             store.load(path=str(ontology), format=ox.RdfFormat.TURTLE)
