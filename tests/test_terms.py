@@ -172,3 +172,27 @@ def test_the_collector_is_paused_inside_the_block_and_restored_after():
         assert not gc.isenabled()  # a caller's choice is kept
     finally:
         gc.enable()
+
+
+def test_objects_made_while_paused_go_straight_to_the_oldest_generation():
+    """No young collection is left pending (it would walk them all), nothing stays frozen, and a
+    program's own frozen objects are left alone."""
+    import gc
+
+    from loader.memory import paused_gc
+
+    gc.collect()  # counts at zero: the next young collection would not reach the oldest
+    with paused_gc():
+        made = [[i] for i in range(50_000)]
+    oldest = {id(o) for o in gc.get_objects(generation=2)}
+    assert id(made) in oldest and id(made[-1]) in oldest
+    assert gc.get_freeze_count() == 0
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        with paused_gc():
+            more = [[i] for i in range(1_000)]
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
+    assert len(made) + len(more) == 51_000

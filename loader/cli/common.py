@@ -21,6 +21,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from ..diagnostics import Diagnostic, Severity
 from ..errors import QualgraphError
+from ..memory import resume_gc
 from ..namespaces import DEFAULT_BASE
 from ..study import LoadedStudy, load_study, read_order
 
@@ -121,7 +122,7 @@ class StudyInputs:
         context = click.get_current_context(silent=True)
         if context is not None and gc.isenabled():
             gc.disable()
-            context.call_on_close(gc.enable)
+            context.call_on_close(resume_gc)
         return loaded
 
 
