@@ -85,8 +85,11 @@ class _Emitter:
             written = set(self.emitted)
             repeated = {t for t in chunk if t in written or t in self.shared}
         else:
-            inside = document[:-1] + "/" if document is not None else None
-            outside = [t for t in chunk if inside is None or not t[0].startswith(inside)]
+            if document is None:
+                outside = chunk
+            else:
+                inside = document[:-1] + "/"
+                outside = [t for t in chunk if not t[0].startswith(inside)]
             repeated = {t for t in outside if t in self.shared}
             self.shared.update(outside)
         if document is not None:
