@@ -6,6 +6,7 @@ bar passes a callback.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -92,8 +93,14 @@ def find_traces(paths: Iterable[Path]) -> list[Path]:
 
 def display_name(path: Path) -> str:
     """The name diagnostics use: relative to the working folder when possible."""
+    return _display_name(path, os.getcwd())
+
+
+@lru_cache(maxsize=100_000)
+def _display_name(path: Path, cwd: str) -> str:
+    """Cached: resolving a path is a system call per folder, and a report names every file."""
     try:
-        return str(path.resolve().relative_to(Path.cwd()))
+        return str(path.resolve().relative_to(cwd))
     except ValueError:
         return str(path)
 
