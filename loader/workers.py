@@ -1,12 +1,12 @@
-"""Per-trace work on every core: contiguous shares of a study, one forked process per extra share.
+"""Work on every core: a study's files read in contiguous shares, one forked process per extra
+share (`fork_map`), and work done aside while this process goes on (`Forked`).
 
-Reading and emitting a trace are pure Python, so threads cannot share them out; processes can.
-The children are forked, so they inherit what is already loaded (the resolved study when
-emitting) and only their results travel back, pickled, and are read with the collector paused:
-about a tenth of the work they save. The first share runs in this process meanwhile, and results
-come back in share order, so the outcome is the same as running everything here (the tests
-compare the two). Where fork is unavailable (Windows; macOS, where forking is unsafe) or the
-work is small, everything runs here.
+Parsing and interpreting a trace is pure Python, so threads cannot share it out; processes can.
+The children are forked, so they inherit what is already loaded, and only their results travel
+back, pickled, and are read with the collector paused: about a tenth of the work they save. The
+first share runs in this process meanwhile, and results come back in share order, so the outcome
+is the same as running everything here (the tests compare the two). Where fork is unavailable
+(Windows; macOS, where forking is unsafe) or the work is small, everything runs here.
 """
 
 from __future__ import annotations
