@@ -19,6 +19,7 @@ from pathlib import Path
 
 from benchmarks.synthetic import ROOT, make_study
 from loader.emit import emit_ntriples
+from loader.memory import resume_gc
 from loader.results import ValidationReport
 from loader.study import load_study
 from loader.validate import Validation
@@ -60,7 +61,7 @@ def measure(
             print(f"    {sum(timings.values()):7.3f}s all {len(timings)} shapes added up; slowest:")
             for name, seconds in sorted(timings.items(), key=lambda item: -item[1])[:top]:
                 print(f"    {seconds:7.3f}s   {name}")
-    gc.enable()
+    resume_gc()  # as the CLI does when the command ends
     counts = Counter(r.shape_name for r in next(iter(reports.values())).results)
     for name, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
         print(f"    {count:6d} {name}")

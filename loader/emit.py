@@ -81,17 +81,17 @@ class _Emitter:
         triples are hashed once, not twice."""
         chunk = list(self.triples)
         self.triples = {}
+        if document is None:
+            outside = chunk
+        else:
+            inside = document[:-1] + "/"
+            outside = [t for t in chunk if not t[0].startswith(inside)]
         if document in self.documents:  # a model file named like a trace: check everything
             written = set(self.emitted)
             repeated = {t for t in chunk if t in written or t in self.shared}
         else:
-            if document is None:
-                outside = chunk
-            else:
-                inside = document[:-1] + "/"
-                outside = [t for t in chunk if not t[0].startswith(inside)]
             repeated = {t for t in outside if t in self.shared}
-            self.shared.update(outside)
+        self.shared.update(outside)
         if document is not None:
             self.documents.add(document)
         self.emitted.extend([t for t in chunk if t not in repeated] if repeated else chunk)

@@ -56,14 +56,16 @@ class BackgroundLoader:
     def __init__(
         self,
         store: ox.Store,
-        keep: Selection | Callable[[], Selection | None] | None = None,
+        select: Callable[[], Selection | None] | None = None,
         batch: int = 100_000,
         ready: Callable[[], bool] | None = None,
     ) -> None:
-        """`keep` selects the triples to load. It may be a function, which is called once, for
-        the first batch, and not before `ready()` says it can answer at once (triples pile up
-        meanwhile), so that the selection can be worked out elsewhere as the triples are made."""
-        self.store, self.keep, self.batch, self.ready = store, keep, batch, ready
+        """`select()` gives the triples to load (None: all). It is called once, for the first
+        batch, and not before `ready()` says it can answer at once (triples pile up meanwhile),
+        so that the selection can be worked out elsewhere while the triples are made."""
+        self.store, self.batch = store, batch
+        self._select, self._ready = select, ready
+        self._keep: Selection | None = None
         self._size = min(batch, 25_000)  # the next batch's: small first, so the store starts soon
         self._pending: list[NTriple] = []
         self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=4)
@@ -76,7 +78,7 @@ class BackgroundLoader:
         starts on the first batch while the next is being written."""
         pending = self._pending
         pending.extend(triples)
-        if callable(self.keep) and self.ready is not None and not self.ready():
+        if self._select is not None and self._ready is not None and not self._ready():
             return
         start = 0
         while len(pending) - start >= self._size:
@@ -99,9 +101,9 @@ class BackgroundLoader:
     def _put(self, triples: list[NTriple]) -> None:
         if not triples:
             return
-        if callable(self.keep):
-            self.keep = self.keep()
-        if data := document(triples, self.keep):
+        if self._select is not None:
+            self._keep, self._select = self._select(), None
+        if data := document(triples, self._keep):
             if not self._thread.is_alive():
                 self._thread.start()
             self._queue.put(data)

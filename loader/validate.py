@@ -77,8 +77,8 @@ class Validation:
             self.specs = read_shapes(self.shapes)
             self._started = time.perf_counter()
             if selective and self.specs not in _FOOTPRINTS:
-                # Reading the shapes' SPARQL takes ~0.25 s: a child does it while this process
-                # emits; the first batch for the store waits for it.
+                # Reading the shapes' SPARQL takes ~0.4 s: a child does it while this process
+                # loads and emits the study; the triples for the store wait for it.
                 self._footprint = Forked(partial(footprint, self.specs), available_cpus() > 1)
             store = ox.Store()
             ontology = resource_dir("ontology") / ONTOLOGY_FILE
