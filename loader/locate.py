@@ -19,15 +19,13 @@ from .namespaces import oa, prov, qg
 from .terms import NTriples, lexical
 
 Location = tuple[str, int | None]
-_Place = tuple[int, int, str]  # (document position, line, file): ordered as "first"
 
 DERIVED_FROM, START_LINE = prov.wasDerivedFrom, qg.startLine
 FILE_PATH, POSITION, FIELD_OF, FIELD_KEY = qg.filePath, qg.position, qg.fieldOf, qg.fieldKey
 DEFINED_BY = qg.definedBy
 USES = frozenset({qg.mentions, oa.hasBody, qg.claimedCode})
-_DOCUMENT = frozenset({FILE_PATH, POSITION})
 _PLACE = frozenset({DERIVED_FROM, START_LINE, FIELD_KEY})
-_READ = _DOCUMENT | _PLACE | USES | {DEFINED_BY, FIELD_OF}  # every predicate a place is read from
+_FIRST = _PLACE | USES | {FILE_PATH, DEFINED_BY, FIELD_OF}  # what the first pass reads
 
 
 class Locator:
@@ -36,19 +34,20 @@ class Locator:
     def __init__(self, triples: NTriples, nodes: Iterable[str]) -> None:
         wanted = set(nodes)
         # Two passes, each one comprehension with cheap set tests (~0.1 s per million triples):
-        # the triples about or pointing at the nodes, and the documents; then those of carriers.
+        # the triples about or pointing at the nodes, and the documents' paths; then the places
+        # of the nodes that carry them, and the documents' positions.
         first = [
             t
             for t in triples
-            if t[1] in _READ and (t[0] in wanted or t[2] in wanted or t[1] in _DOCUMENT)
+            if t[1] in _FIRST and (t[0] in wanted or t[2] in wanted or t[1] == FILE_PATH)
         ]
         definers: dict[str, list[str]] = defaultdict(list)
         users: dict[str, list[str]] = defaultdict(list)
         fields: dict[str, str] = {}
-        documents: dict[str, dict[str, str]] = defaultdict(dict)
+        paths: dict[str, str] = {}
         for s, p, o in first:
-            if p in _DOCUMENT:
-                documents[s][p] = o
+            if p == FILE_PATH:
+                paths[s] = o
             elif p == DEFINED_BY and s in wanted:
                 definers[s].append(o)
             elif p == FIELD_OF and o in wanted:
@@ -57,23 +56,24 @@ class Locator:
                 users[o].append(s)
         carriers = {c for found in (definers, users) for cs in found.values() for c in cs}
         carriers |= fields.keys()
-        second = [t for t in triples if t[1] in _PLACE and t[0] in carriers] if carriers else []
-        derived: dict[str, list[str]] = defaultdict(list)
-        lines: dict[str, int] = {}
-        keys: dict[str, str] = {}
-        for s, p, o in [*(t for t in first if t[0] in wanted), *second]:
-            if p == DERIVED_FROM:
-                derived[s].append(o)
-            elif p == START_LINE:
-                lines[s] = int(lexical(o))
-            elif p == FIELD_KEY:
-                keys[s] = lexical(o)
-        self._files = {
-            document: (int(lexical(values[POSITION])), lexical(values[FILE_PATH]))
-            for document, values in documents.items()
-            if POSITION in values and FILE_PATH in values
+        second = [
+            t
+            for t in triples
+            if (t[1] in _PLACE and t[0] in carriers) or (t[1] == POSITION and t[0] in paths)
+        ]
+        places = [t for t in first if t[0] in wanted and t[1] in _PLACE] + second
+        files = self._files = {
+            s: (int(lexical(o)), lexical(paths[s])) for s, p, o in second if p == POSITION
         }
-        self._derived, self._lines = derived, lines
+        # Comprehensions rather than one loop: an undefined code used in every trace of a large
+        # study has hundreds of thousands of users. A node's document is the first it was
+        # derived from that is a known file (reversed: in a dict the last key written wins);
+        # its start line stays a term until it is compared.
+        self._documents = {
+            s: o for s, p, o in reversed(places) if p == DERIVED_FROM and o in files
+        }
+        self._lines = {s: o for s, p, o in places if p == START_LINE}
+        keys = {s: lexical(o) for s, p, o in places if p == FIELD_KEY}
         self._definers, self._users = definers, users
         self._fields: dict[tuple[str, str], list[str]] = defaultdict(list)
         for field, source in fields.items():
@@ -92,18 +92,18 @@ class Locator:
         return self._first(self._fields.get((node, key), ()))
 
     def _first(self, nodes: Iterable[str]) -> Location | None:
-        places = [place for node in nodes if (place := self._place(node)) is not None]
-        if not places:
+        """The earliest place of `nodes`: the first document in study order, then the first
+        line (read only for the nodes in that document)."""
+        documents, lines, files = self._documents, self._lines, self._files
+        placed = [
+            (files[document][0], node)
+            for node in nodes
+            if node in lines and (document := documents.get(node)) is not None
+        ]
+        if not placed:
             return None
-        _, line, file = min(places)
-        return file, line
-
-    def _place(self, node: str) -> _Place | None:
-        line = self._lines.get(node)
-        if line is None:
-            return None
-        for document in self._derived.get(node, ()):
-            if document in self._files:
-                position, file = self._files[document]
-                return position, line, file
-        return None
+        first = min(position for position, _ in placed)
+        line, node = min(
+            (int(lexical(lines[node])), node) for position, node in placed if position == first
+        )
+        return files[documents[node]][1], line
