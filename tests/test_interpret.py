@@ -4,11 +4,13 @@ nothing lost, nothing run."""
 from __future__ import annotations
 
 import re
+import textwrap
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
+from loader import pyrepair
 from loader.interpret import interpret_block, interpret_module
 from loader.statements import (
     Alias,
@@ -476,6 +478,24 @@ def test_swapped_brackets_stay_verbatim():
     ]
     assert result.statements[1].reason.startswith("SyntaxError: ")
     assert codes(result) == [("uninterpretable", 68)]
+
+
+@pytest.mark.parametrize(
+    "code, source",
+    [
+        # code at the margin parses as written: the indented comments and the whitespace-only
+        # line inside the string stay as they were
+        ("  # note\nx = '''a\n   \nb'''\n    # end", "as written"),
+        # every line indented: only the dedented form can parse
+        ("    x = 1\n    # note\n    y = 2", "dedented"),
+        # only comments, indented: an empty module either way
+        ("   # a\n   # b", "as written"),
+    ],
+)
+def test_a_block_parses_whole_as_written_else_dedented(code, source):
+    parsed = pyrepair.parse_whole(code)
+    assert parsed is not None and parsed.tree is not None
+    assert parsed.source == (code if source == "as written" else textwrap.dedent(code))
 
 
 def test_mixed_indentation_is_read_statement_by_statement():
