@@ -208,9 +208,7 @@ class _Reader:
                 self.unknown_call(f".{name}", site)
             else:
                 self.skipped(site, f"call of method `.{name}`, not a coding construct")
-        elif name == CCLASS or _is_cclass_typo(name):
-            if name != CCLASS:
-                self.note(info, site, "call-typo", f"`{name}` read as `{CCLASS}`")
+        elif name == CCLASS:
             self.class_definition(call, site, source, variable)
         elif name == OPTION_LINK:
             self.option_link(call, site, source)
@@ -222,6 +220,9 @@ class _Reader:
             self.how_link(call, site, source, variable)
         elif name == "CBundle":
             self.skipped(site, "CBundle view")
+        elif _is_cclass_typo(name):  # after the exact names, none of which is this close
+            self.note(info, site, "call-typo", f"`{name}` read as `{CCLASS}`")
+            self.class_definition(call, site, source, variable)
         elif _is_coding(call):
             self.unknown_call(name, site)
         else:
