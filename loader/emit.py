@@ -243,6 +243,8 @@ class _Emitter:
         self.groundings(document, quotes, resolved.mentions)
 
     def item(self, document, segment, source, item, position) -> list[tuple[str, str]]:
+        """Writes a quote, figure or quoted source fence; returns the quote and its text (as a
+        literal) when it is evidence that codes can be grounded in."""
         start = item.span.start
         if isinstance(item, Image):
             node = self.iris.part(document, "figure", start)
@@ -253,8 +255,9 @@ class _Emitter:
             quotes = []
         else:
             node = self.iris.part(document, "quote", start)
+            text = literal(item.text)  # also the selector's exact text: escaped once
             self.add(node, rdf.type, qg.Quote)
-            self.add(node, qg.text, literal(item.text))
+            self.add(node, qg.text, text)
             if isinstance(item, SourceFence):
                 self.add(node, rdf.type, qg.CodeExcerpt)
             evidence = item.is_evidence if isinstance(item, Quote) else bool(item.text.strip())
@@ -262,7 +265,7 @@ class _Emitter:
                 self.add(node, rdf.type, qg.SpeakerLabel)
             if source is not None:
                 self.add(node, qg.quoteOf, source)
-            quotes = [(node, item.text)] if evidence else []
+            quotes = [(node, text)] if evidence else []
         self.add(node, qg.inSegment, segment)
         self.add(node, qg.position, integer(position))
         self.provenance(node, document, start, item.span.end)
@@ -427,7 +430,7 @@ class _Emitter:
             self.add(target, oa.hasSource, quote)
             self.add(target, oa.hasSelector, selector)
             self.add(selector, rdf.type, oa.TextQuoteSelector)
-            self.add(selector, oa.exact, literal(text))
+            self.add(selector, oa.exact, text)
             stem = quote[:-1]
             for tail, body, line in codes:
                 node = stem + tail

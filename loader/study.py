@@ -22,7 +22,7 @@ from .model import Model, conventional_model_folder, find_model_files, read_mode
 from .parse import parse_trace
 from .resolve import Study, TraceRecord, resolve
 from .statements import Interpretation
-from .workers import fork_map, split, worker_count
+from .workers import share_out, worker_count
 
 TRACE_SUFFIXES = {".md", ".txt"}
 
@@ -185,18 +185,21 @@ def load_study(
     diagnostics: list[Diagnostic] = list(model.diagnostics) if model else []
     records: list[TraceRecord] = []
 
-    def read(share: Sequence[Path], report: Progress | None = None) -> _Read:
+    def read(batch: Sequence[Path], report: Progress | None = None, done: int = 0) -> _Read:
         found: list[Diagnostic] = []
-        traces = [interpret_trace(path, found) for path in _reporting(share, len(files), report)]
+        paths = _reporting(batch, done, len(files), report)
+        traces = [interpret_trace(path, found) for path in paths]
         return [record for record in traces if record is not None], found
 
-    shares = split(files, worker_count(len(files), workers))
     with paused_gc():  # a study is millions of objects without cycles: see `memory`
-        for share_records, share_diagnostics in fork_map(
-            read, shares, first=lambda share: read(share, progress)
+        for batch_records, batch_diagnostics in share_out(
+            read,
+            files,
+            worker_count(len(files), workers),
+            first=lambda batch, done: read(batch, progress, done),
         ):
-            records.extend(share_records)
-            diagnostics.extend(share_diagnostics)
+            records.extend(batch_records)
+            diagnostics.extend(batch_diagnostics)
         if progress:
             progress(len(files), len(files), str(files[-1]))
         study = resolve(records, model)
@@ -209,12 +212,14 @@ def load_study(
 _Read = tuple[list[TraceRecord], list[Diagnostic]]
 
 
-def _reporting(files: Sequence[Path], total: int, progress: Progress | None) -> Iterator[Path]:
-    """`files`, calling `progress` after each."""
-    for done, path in enumerate(files, start=1):
+def _reporting(
+    files: Sequence[Path], done: int, total: int, progress: Progress | None
+) -> Iterator[Path]:
+    """`files`, calling `progress` after each (`done` files of `total` were read before)."""
+    for count, path in enumerate(files, start=done + 1):
         yield path
         if progress:
-            progress(done, total, str(path))
+            progress(count, total, str(path))
 
 
 def _order(d: Diagnostic) -> tuple[object, ...]:

@@ -1,12 +1,12 @@
-"""Work on every core: a study's files read in contiguous shares, one forked process per extra
-share (`fork_map`), and work done aside while this process goes on (`Forked`).
+"""Work on every core: a study's files read in batches shared out between this process and
+forked children (`share_out`), and work done aside while this process goes on (`Forked`).
 
 Parsing and interpreting a trace is pure Python, so threads cannot share it out; processes can.
 The children are forked, so they inherit what is already loaded, and only their results travel
-back, pickled, and are read with the collector paused: about a tenth of the work they save. The
-first share runs in this process meanwhile, and results come back in share order, so the outcome
-is the same as running everything here (the tests compare the two). Where fork is unavailable
-(Windows; macOS, where forking is unsafe) or the work is small, everything runs here.
+back, pickled, and are read with the collector paused: about a tenth of the work they save.
+Results come back in batch order, so the outcome is the same as running everything here (the
+tests compare the two). Where fork is unavailable (Windows; macOS, where forking is unsafe) or
+the work is small, everything runs here.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import os
 import pickle
 import sys
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import partial
 from multiprocessing.connection import Connection
 from typing import Generic, TypeVar
@@ -44,24 +44,13 @@ def can_fork() -> bool:
 
 
 def worker_count(items: int, workers: int | None = None) -> int:
-    """How many shares to make of `items` traces: `workers` when given, else one per CPU but
-    no share under MIN_SHARE traces; always 1 where fork is unavailable."""
+    """How many processes should read `items` traces: `workers` when given, else one per CPU
+    but none for fewer than MIN_SHARE traces; always 1 where fork is unavailable."""
     if not can_fork():
         return 1
     if workers is None:
         workers = min(available_cpus(), items // MIN_SHARE)
     return max(1, min(workers, items))
-
-
-def split(items: Sequence[Item], count: int) -> list[Sequence[Item]]:
-    """`items` in `count` contiguous shares of (nearly) equal size, in order."""
-    size, extra = divmod(len(items), count)
-    shares, start = [], 0
-    for index in range(count):
-        end = start + size + (index < extra)
-        shares.append(items[start:end])
-        start = end
-    return shares
 
 
 class WorkerError(RuntimeError):
@@ -130,21 +119,95 @@ class Forked(Generic[Result]):
         return value
 
 
-def fork_map(
+def share_out(
     function: Callable[[Sequence[Item]], Result],
-    shares: Sequence[Sequence[Item]],
-    first: Callable[[Sequence[Item]], Result] | None = None,
+    items: Sequence[Item],
+    processes: int,
+    first: Callable[[Sequence[Item], int], Result] | None = None,
 ) -> list[Result]:
-    """`function` of each share, in order: the first share in this process (through `first`
-    when given, say to draw a progress bar, which only this process may do), the others each
-    in a forked child."""
-    children = [Forked(partial(function, share)) for share in shares[1:]]
+    """`function` of each batch of `items`, in order, worked out by this process and
+    `processes - 1` forked children.
+
+    Each process takes the next batch from a shared counter when it is done with one, so one
+    that runs slower (a child pickles what it reads, and a shared CPU slows either) simply
+    reads fewer: with halves fixed in advance, the parent waited seconds for its child at
+    10,000 traces. A child pickles each result as it goes and sends them all at the end. This
+    process runs its batches through `first(batch, done)` when given (to draw a progress bar,
+    which only it may do), `done` being how many items all the processes have finished."""
+    size = max(1, min(BATCH, -(-len(items) // (4 * processes))))
+    batches = [items[start : start + size] for start in range(0, len(items), size)]
+    forking = processes > 1 and len(batches) > 1 and can_fork()
+    context = multiprocessing.get_context("fork") if forking else None
+    counter = _Counter(context)
+    children = [
+        Forked(partial(_read_batches, function, batches, counter))
+        for _ in range(processes - 1 if forking else 0)
+    ]
     try:
-        results = [(first or function)(shares[0])] if shares else []
-        return results + [child.result() for child in children]
+        results: dict[int, Result] = {}
+        for index in counter.take(len(batches)):
+            batch = batches[index]
+            results[index] = first(batch, counter.done) if first else function(batch)
+            counter.finished(len(batch))
+        for child in children:
+            for index, data in child.result():
+                with paused_gc():
+                    results[index] = pickle.loads(data)
+        return [results[index] for index in range(len(batches))]
     finally:
         for child in children:
             child.close()
+
+
+BATCH = 50
+"""Most items in a batch: small enough that the processes finish close together."""
+
+
+class _Counter:
+    """The next batch to take and the items done, shared by forked processes (or local)."""
+
+    def __init__(self, context: multiprocessing.context.BaseContext | None) -> None:
+        self._next = context.Value("q", 0) if context else None
+        self._done = context.Value("q", 0) if context else None
+        self._local = [0, 0]
+
+    def take(self, count: int) -> Iterator[int]:
+        """Batch indexes, each handed to one process only, until all `count` are taken."""
+        while True:
+            if self._next is None:
+                index, self._local[0] = self._local[0], self._local[0] + 1
+            else:
+                with self._next.get_lock():
+                    index = self._next.value
+                    self._next.value += 1
+            if index >= count:
+                return
+            yield index
+
+    @property
+    def done(self) -> int:
+        return self._local[1] if self._done is None else self._done.value
+
+    def finished(self, items: int) -> None:
+        if self._done is None:
+            self._local[1] += items
+        else:
+            with self._done.get_lock():
+                self._done.value += items
+
+
+def _read_batches(
+    function: Callable[[Sequence[Item]], Result],
+    batches: Sequence[Sequence[Item]],
+    counter: _Counter,
+) -> list[tuple[int, bytes]]:
+    """In a child: each batch it takes, with its result pickled at once (so that the cost of
+    pickling slows its own share, which the counter then balances)."""
+    read = []
+    for index in counter.take(len(batches)):
+        read.append((index, pickle.dumps(function(batches[index]), pickle.HIGHEST_PROTOCOL)))
+        counter.finished(len(batches[index]))
+    return read
 
 
 def _run(function: Callable[[], Result], out: Connection) -> None:

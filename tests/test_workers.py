@@ -11,18 +11,11 @@ import pytest
 from loader import workers
 from loader.emit import emit_ntriples
 from loader.study import load_study
-from loader.workers import Forked, WorkerError, fork_map, split, worker_count
+from loader.workers import Forked, WorkerError, share_out, worker_count
 
 from .conftest import CORPUS, FIXTURES, SEED
 
 needs_fork = pytest.mark.skipif(not workers.can_fork(), reason="fork is used on Linux only")
-
-
-def test_split_keeps_order_and_sizes():
-    items = list(range(10))
-    assert split(items, 3) == [[0, 1, 2, 3], [4, 5, 6], [7, 8, 9]]
-    assert split(items, 1) == [items]
-    assert [len(share) for share in split(items, 4)] == [3, 3, 2, 2]
 
 
 def test_worker_count_leaves_small_studies_in_one_process(monkeypatch):
@@ -37,37 +30,63 @@ def test_worker_count_leaves_small_studies_in_one_process(monkeypatch):
     assert worker_count(100 * workers.MIN_SHARE, workers=4) == 1
 
 
-@needs_fork
-def test_fork_map_runs_shares_in_children_and_returns_them_in_order():
-    shares = split(list(range(7)), 3)
-    results = fork_map(lambda share: (os.getpid(), [x * x for x in share]), shares)
-    assert [squares for _, squares in results] == [[0, 1, 4], [9, 16], [25, 36]]
-    pids = [pid for pid, _ in results]
-    assert pids[0] == os.getpid() and len(set(pids)) == 3
+def _slowly(batch):
+    """A batch's pid and squares, slowly enough that every process gets batches."""
+    time.sleep(0.05)
+    return os.getpid(), [x * x for x in batch]
 
 
 @needs_fork
-def test_first_share_can_run_through_its_own_function():
-    results = fork_map(lambda share: ("child", list(share)), [[1], [2]], first=lambda s: ("here",))
-    assert results == [("here",), ("child", [2])]
+def test_batches_are_shared_out_and_come_back_in_order():
+    results = share_out(_slowly, list(range(40)), 3)
+    assert [x for _, squares in results for x in squares] == [x * x for x in range(40)]
+    assert len(results) == 10  # batches of 4: 40 items for about 4 batches per process
+    pids = {pid for pid, _ in results}
+    assert os.getpid() in pids and len(pids) == 3
+
+
+@needs_fork
+def test_this_process_runs_its_batches_through_first_and_counts_what_is_done():
+    seen = []
+
+    def first(batch, done):
+        seen.append(done)
+        return _slowly(batch)
+
+    results = share_out(_slowly, list(range(40)), 2, first=first)
+    assert [x for _, squares in results for x in squares] == [x * x for x in range(40)]
+    assert seen == sorted(seen) and seen[0] == 0 and len(seen) < len(results)
+
+
+def test_without_workers_every_batch_runs_here_in_order():
+    results = share_out(lambda batch: (os.getpid(), list(batch)), list(range(7)), 1)
+    assert [x for _, items in results for x in items] == list(range(7))
+    assert {pid for pid, _ in results} == {os.getpid()}
 
 
 @needs_fork
 def test_a_failing_worker_raises_with_its_traceback():
-    def fail_in_child(share):
+    def fail_in_child(batch):
+        time.sleep(0.05)
         if os.getpid() != parent:
-            raise ValueError(f"cannot read {share[0]}")
-        return share
+            raise ValueError(f"cannot read {batch[0]}")
+        return batch
 
     parent = os.getpid()
-    with pytest.raises(WorkerError, match=r"(?s)ValueError: cannot read b"):
-        fork_map(fail_in_child, [["a"], ["b"]])
+    with pytest.raises(WorkerError, match=r"(?s)ValueError: cannot read \d"):
+        share_out(fail_in_child, list(range(8)), 2)
 
 
 @needs_fork
 def test_a_worker_that_dies_is_reported():
+    parent = os.getpid()
+
+    def die_in_child(batch):
+        time.sleep(0.05)
+        return os._exit(3) if os.getpid() != parent else batch
+
     with pytest.raises(WorkerError, match="exited with code 3"):
-        fork_map(lambda share: os._exit(3) if share == ["b"] else share, [["a"], ["b"]])
+        share_out(die_in_child, list(range(8)), 2)
 
 
 @needs_fork
