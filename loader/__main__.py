@@ -1,5 +1,5 @@
 """`python -m loader` runs the qualgraph command line."""
 
-from .cli import main
+from .cli import run
 
-main()
+run()

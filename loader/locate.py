@@ -69,9 +69,7 @@ class Locator:
         # study has hundreds of thousands of users. A node's document is the first it was
         # derived from that is a known file (reversed: in a dict the last key written wins);
         # its start line stays a term until it is compared.
-        self._documents = {
-            s: o for s, p, o in reversed(places) if p == DERIVED_FROM and o in files
-        }
+        self._documents = {s: o for s, p, o in reversed(places) if p == DERIVED_FROM and o in files}
         self._lines = {s: o for s, p, o in places if p == START_LINE}
         keys = {s: lexical(o) for s, p, o in places if p == FIELD_KEY}
         self._definers, self._users = definers, users

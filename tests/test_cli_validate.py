@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import pytest
 from click.testing import CliRunner
@@ -155,3 +157,22 @@ def test_bad_arguments_exit_2(run):
     result = run("--format", "yaml")
     assert result.exit_code == 2
     assert "Invalid value for '-f' / '--format': 'yaml' is not one of" in result.stderr
+
+
+def test_the_console_command_exits_with_its_code_and_all_its_output(run, tmp_path):
+    # `python -m loader` (like the `qualgraph` script) ends with os._exit, skipping the
+    # teardown of the study: the report must still be whole and the exit code kept.
+    study(tmp_path, Mutation((("s_1.md", QUOTE_1, ""),)))
+    in_process = run("traces", "-f", "json")
+
+    def console(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "loader", "validate", "traces", *args]
+        return subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=120)
+
+    printed = console("-f", "json")
+    assert (printed.returncode, printed.stdout) == (1, in_process.stdout)
+    assert printed.stderr.endswith("1 errors, 0 warnings, 0 notes in 2 files\n")
+    written = console("-f", "junit", "-o", "report.xml")
+    assert written.returncode == 1 and written.stdout == ""
+    assert (tmp_path / "report.xml").read_text(encoding="utf-8").rstrip().endswith("</testsuites>")
+    assert console("--fail-on", "nonsense").returncode == 2

@@ -93,7 +93,7 @@ def test_the_emitted_iris_pass_the_strict_parser_so_stores_may_load_them_lenient
     # Stores load the emitter's N-Triples with lenient=True (IRIs unchecked, a third faster):
     # that is safe only while the emitter writes nothing a strict parser would refuse.
     text = SEEDS.joinpath("000_09b85b6d370d55bc.txt").read_text(encoding="utf-8")
-    for name in ("s 1 (draft)#é.md", "s_2 <a|b>.md", "s_3%20 \"q\" {x}^`.md"):
+    for name in ("s 1 (draft)#é.md", "s_2 <a|b>.md", 's_3%20 "q" {x}^`.md'):
         (tmp_path / name).write_text(text.replace("data_catalogue", "dätä_名"), encoding="utf-8")
     triples = emit_ntriples(load_study([tmp_path], []).study)
     assert any("%E5%90%8D" in s or "名" in s for s, _, _ in triples)  # the code's IRI
