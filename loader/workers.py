@@ -119,6 +119,10 @@ class Forked(Generic[Result]):
         return value
 
 
+BATCH = 50
+"""Most items in a batch: small enough that the processes finish close together."""
+
+
 def share_out(
     function: Callable[[Sequence[Item]], Result],
     items: Sequence[Item],
@@ -159,12 +163,9 @@ def share_out(
             child.close()
 
 
-BATCH = 50
-"""Most items in a batch: small enough that the processes finish close together."""
-
-
 class _Counter:
-    """The next batch to take and the items done, shared by forked processes (or local)."""
+    """The next batch to take and the items done, shared by forked processes; plain numbers when
+    nothing is forked (a shared value needs /dev/shm, which some sandboxes lack)."""
 
     def __init__(self, context: multiprocessing.context.BaseContext | None) -> None:
         self._next = context.Value("q", 0) if context else None
