@@ -153,9 +153,9 @@ def share_out(
             batch = batches[index]
             results[index] = first(batch, counter.done) if first else function(batch)
             counter.finished(len(batch))
-        for child in children:
-            for index, data in child.result():
-                with paused_gc():
+        with paused_gc():
+            for child in children:
+                for index, data in child.result():
                     results[index] = pickle.loads(data)
         return [results[index] for index in range(len(batches))]
     finally:
