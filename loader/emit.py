@@ -462,7 +462,7 @@ class _Emitter:
     # -- consolidated model -----------------------------------------------------------------
     def model(self, model: Model, first_position: int) -> None:
         traced = {trace.source_id for trace in self.study.traces}
-        for position, model_file in enumerate(model.files, start=first_position):
+        for position, model_file in enumerate((*model.files, *model.modules), start=first_position):
             node = self.iris.document(model_file.path.stem)
             self.add(node, rdf.type, qg.ModelFile)
             self.add(node, dcterms.identifier, literal(model_file.name))

@@ -26,6 +26,7 @@ from .statements import (
     CodeListEntry,
     Comment,
     ForceImpact,
+    Import,
     Interpretation,
     LinkStatement,
     NameList,
@@ -138,7 +139,7 @@ class _Reader:
 
     def statement(self, node: ast.stmt, site: _Site, source: list[str], siblings: int) -> None:
         if isinstance(node, ast.Import | ast.ImportFrom):
-            self.skipped(site, "import")
+            self.imported(node, site)
         elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
             kind = "class" if isinstance(node, ast.ClassDef) else "function"
             self.skipped(site, f"definition of {kind} `{node.name}`")
@@ -410,6 +411,16 @@ class _Reader:
     def verbatim(self, site: _Site, reason: str, code: str = "not-understood") -> None:
         self.add(Verbatim(**site.fields(), reason=reason))
         self.note(warning, site, code, f"kept verbatim: {reason}")
+
+    def imported(self, node: ast.Import | ast.ImportFrom, site: _Site) -> None:
+        if isinstance(node, ast.ImportFrom):
+            module, level = node.module or "", node.level
+            names = tuple((a.name, a.asname or a.name) for a in node.names)
+        else:  # `import a.b` binds `a`; `import a.b as c` binds `c`
+            (first, *_), level = node.names, 0
+            module, names = first.name, ((first.name, first.asname or first.name.split(".")[0]),)
+        self.add(Import(**site.fields(), reason="import", module=module, names=names, level=level))
+        self.note(info, site, "skipped-python", "not coding data: import")
 
     def skipped(self, site: _Site, reason: str) -> None:
         self.add(Skipped(**site.fields(), reason=reason))

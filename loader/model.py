@@ -8,17 +8,29 @@ and the decision-model statements (option links, impacts, relations).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from .diagnostics import Diagnostic, info, warning
+from .diagnostics import Diagnostic, warning
 from .interpret import interpret_module
-from .statements import ClassDefinition, Interpretation, LinkStatement, NameList, Statement
+from .metamodel import LIBRARY_PREFIXES
+from .model_run import RunFile, bindings, check_runs
+from .statements import (
+    ClassDefinition,
+    Import,
+    Interpretation,
+    LinkStatement,
+    NameList,
+    Statement,
+)
 
 MODEL_SUFFIX = ".py"
 MODEL_FOLDER = "model"
 CONTAINED_CODE = "contained_code"
+IMPORT_SEARCH_DEPTH = 3
+"""Study modules are looked for in the model folder and this many of its parents."""
 
 
 @dataclass(frozen=True)
@@ -53,6 +65,11 @@ class Model:
     """List variable (`s25_codes`) → (file, its NameList)."""
     claims: tuple[ModelClaim, ...]
     diagnostics: tuple[Diagnostic, ...]
+    modules: tuple[ModelFile, ...] = ()
+    """Study modules the model files import from (map_models/...), reduced to the definitions
+    of the names imported: they define codes the model uses, but are not the study's model."""
+    imports: dict[str, ModelFile | None] = field(default_factory=dict)
+    """Each study module a model file imports → the file it was found in (None: not found)."""
 
 
 def find_model_files(paths: Iterable[Path]) -> list[Path]:
@@ -77,15 +94,24 @@ def conventional_model_folder(trace_paths: Iterable[Path]) -> Path | None:
     return None
 
 
-def read_model(files: Sequence[tuple[Path, str]]) -> Model:
-    """Interpret model files given as (path, display name) and gather what they define and claim."""
+def _read(path: Path, name: str) -> ModelFile:
+    text = path.read_text(encoding="utf-8")
+    return ModelFile(path, name, len(text.splitlines()), interpret_module(text, name))
+
+
+def read_model(
+    files: Sequence[tuple[Path, str]], display: Callable[[Path], str] = str
+) -> Model:
+    """Interpret model files given as (path, display name) and gather what they define and claim.
+    `display` names the study modules found through their imports."""
     diagnostics: list[Diagnostic] = []
     model_files = []
     for path, name in files:
-        text = path.read_text(encoding="utf-8")
-        interpretation = interpret_module(text, name)
-        diagnostics.extend(interpretation.diagnostics)
-        model_files.append(ModelFile(path, name, len(text.splitlines()), interpretation))
+        model_file = _read(path, name)
+        diagnostics.extend(model_file.interpretation.diagnostics)
+        model_files.append(model_file)
+    imports = _follow_imports(model_files, display, diagnostics)
+    modules = _imported_definitions(model_files, imports)
     definitions: dict[str, tuple[str, ClassDefinition]] = {}
     sources: dict[str, tuple[str, ClassDefinition]] = {}
     lists: dict[str, tuple[str, NameList]] = {}
@@ -94,23 +120,152 @@ def read_model(files: Sequence[tuple[Path, str]]) -> Model:
         for statement in model_file.interpretation.statements:
             if isinstance(statement, ClassDefinition):
                 target = sources if statement.metaclass == "source" else definitions
-                if statement.metaclass == "source" and statement.variable in sources:
-                    diagnostics.append(
-                        warning(
-                            model_file.name,
-                            statement.line,
-                            "model-source-redefined",
-                            f"source {statement.variable} is defined again; the last one wins",
-                        )
-                    )
-                target[statement.variable] = (model_file.name, statement)
+                target[statement.variable] = (model_file.name, statement)  # the last one wins
             elif isinstance(statement, NameList):
                 lists[statement.variable] = (model_file.name, statement)
             elif isinstance(statement, LinkStatement) and statement.role_name == CONTAINED_CODE:
                 links.append((model_file.name, statement))
-    claims = list(_claims(links, lists, diagnostics))
+    for module in modules:
+        for statement in module.interpretation.statements:
+            if isinstance(statement, ClassDefinition):
+                definitions.setdefault(statement.variable, (module.name, statement))
+    claims = list(_claims(links, lists))
     _check_unlinked_lists(lists, links, sources, diagnostics)
-    return Model(tuple(model_files), definitions, sources, lists, tuple(claims), tuple(diagnostics))
+    expanded = {name: tuple(code for code, _ in expand(name, lists)) for name in lists}
+    diagnostics.extend(check_runs(_run_files(model_files, imports), expanded))
+    return Model(
+        tuple(model_files),
+        definitions,
+        sources,
+        lists,
+        tuple(claims),
+        tuple(diagnostics),
+        tuple(modules),
+        imports,
+    )
+
+
+def is_library(module: str) -> bool:
+    """CodeableModels, its metamodels and Python's standard library: not the study's modules."""
+    return (
+        module.startswith(LIBRARY_PREFIXES)
+        or module == "codeable_models"
+        or module.split(".", 1)[0] in sys.stdlib_module_names
+    )
+
+
+def study_imports(model_file: ModelFile) -> Iterable[Import]:
+    for statement in model_file.interpretation.statements:
+        if isinstance(statement, Import) and not is_library(statement.module):
+            yield statement
+
+
+def _module_candidates(module: str, level: int, near: Path) -> Iterable[Path]:
+    """Where `from module import …` in a file of folder `near` may be: the dotted path under
+    that folder and its parents (relative imports: from the folder `level` steps up)."""
+    parts = [part for part in module.split(".") if part]
+    if not parts:
+        return
+    relative = Path(*parts).with_suffix(MODEL_SUFFIX)
+    bases = [near.parents[level - 2] if level > 1 else near] if level else [near, *near.parents]
+    for base in bases[: IMPORT_SEARCH_DEPTH + 1]:
+        yield base / relative
+
+
+def _follow_imports(
+    model_files: list[ModelFile], display: Callable[[Path], str], diagnostics: list[Diagnostic]
+) -> dict[str, ModelFile | None]:
+    """Find each imported study module statically, by path relative to the importing file's
+    folder and its parents; a module named like a model file of the study (its last dotted
+    part) is that file, wherever the original repository kept it. Nothing is imported."""
+    by_stem = {model_file.path.stem: model_file for model_file in model_files}
+    by_path = {model_file.path.resolve(): model_file for model_file in model_files}
+    found: dict[str, ModelFile | None] = {}
+    pending = list(model_files)
+    while pending:
+        model_file = pending.pop(0)
+        for statement in study_imports(model_file):
+            if statement.module in found:
+                continue
+            near = model_file.path.parent
+            candidates = list(_module_candidates(statement.module, statement.level, near))
+            path = next((c for c in candidates if c.is_file()), None)
+            module: ModelFile | None
+            if path is not None and path.resolve() in by_path:
+                module = by_path[path.resolve()]
+            elif path is not None:
+                try:
+                    module = _read(path, display(path))
+                except (OSError, UnicodeDecodeError, ValueError) as exc:
+                    module = None
+                    diagnostics.append(
+                        warning(
+                            model_file.name,
+                            statement.line,
+                            "unresolved-import",
+                            f"{statement.module} is {display(path)}, which cannot be read "
+                            f"({exc}); the names imported from it stay undefined",
+                        )
+                    )
+                else:
+                    by_path[path.resolve()] = module
+                    pending.append(module)
+            else:
+                module = by_stem.get(statement.module.rsplit(".", 1)[-1])
+                if module is None and model_file in model_files:  # not in modules it follows
+                    looked = ", ".join(display(c) for c in candidates[:3])
+                    diagnostics.append(
+                        warning(
+                            model_file.name,
+                            statement.line,
+                            "unresolved-import",
+                            f"cannot find the study module {statement.module} (looked for "
+                            f"{looked}, ...); the names imported from it "
+                            f"({', '.join(n for _, n in statement.names)}) stay undefined",
+                        )
+                    )
+            found[statement.module] = module
+    return found
+
+
+def _imported_definitions(
+    model_files: list[ModelFile], imports: dict[str, ModelFile | None]
+) -> list[ModelFile]:
+    """The study modules that are not model files, reduced to the definitions of the names the
+    model imports from them (through chains of imports between those modules)."""
+    own = {id(model_file) for model_file in model_files}
+    wanted: dict[int, set[str]] = {}
+    modules: dict[int, ModelFile] = {}
+    queue = [(model_file, statement) for model_file in model_files
+             for statement in study_imports(model_file)]
+    while queue:
+        _, statement = queue.pop(0)
+        module = imports.get(statement.module)
+        if module is None or id(module) in own:
+            continue
+        names = {name for name, _ in statement.names}
+        seen = wanted.setdefault(id(module), set())
+        if names <= seen:
+            continue
+        seen |= names
+        modules[id(module)] = module
+        defined = {
+            s.variable for s in module.interpretation.statements if isinstance(s, ClassDefinition)
+        }
+        if "*" in names or not names <= defined:  # a name the module imports in turn
+            queue.extend((module, s) for s in study_imports(module))
+    reduced = []
+    for key, module in modules.items():
+        names = wanted[key]
+        kept = tuple(
+            s for s in module.interpretation.statements
+            if isinstance(s, ClassDefinition) and ("*" in names or s.variable in names)
+        )
+        if kept:
+            reduced.append(
+                ModelFile(module.path, module.name, module.line_count, Interpretation(kept))
+            )
+    return reduced
 
 
 def expand(
@@ -128,28 +283,63 @@ def expand(
 
 
 def _claims(
-    links: list[tuple[str, LinkStatement]],
-    lists: dict[str, tuple[str, NameList]],
-    diagnostics: list[Diagnostic],
+    links: list[tuple[str, LinkStatement]], lists: dict[str, tuple[str, NameList]]
 ) -> Iterable[ModelClaim]:
-    """One claim per (source, code), placed at the list line that names the code."""
+    """One claim per (source, code), placed at the list line that names the code. A code listed
+    twice is claimed once (CodeableModels refuses the second link: `model_run`)."""
     for link_file, link in links:
         for source_id, target in link.pairs:
             seen: set[str] = set()
             for code, where in expand(target, lists):
                 file, statement = where or (link_file, link)
-                if code in seen:
-                    diagnostics.append(
-                        info(
-                            file,
-                            statement.line,
-                            "duplicate-claim",
-                            f"{source_id} lists {code} more than once",
-                        )
-                    )
-                    continue
-                seen.add(code)
-                yield ModelClaim(source_id, code, file, statement.line, statement)
+                if code not in seen:
+                    seen.add(code)
+                    yield ModelClaim(source_id, code, file, statement.line, statement)
+
+
+def _run_files(
+    model_files: list[ModelFile], imports: dict[str, ModelFile | None]
+) -> list[RunFile]:
+    """The model files in the order CodeableModels executes them (a file's study imports
+    first), each with the names its study imports bind."""
+    bound = {
+        module: None if found is None else frozenset(_module_names(found))
+        for module, found in imports.items()
+    }
+    ordered: list[ModelFile] = []
+    visiting: set[int] = set()
+    own = {id(model_file) for model_file in model_files}
+
+    def visit(model_file: ModelFile) -> None:
+        if model_file in ordered or id(model_file) in visiting:
+            return
+        visiting.add(id(model_file))
+        for statement in study_imports(model_file):
+            found = imports.get(statement.module)
+            if found is not None and id(found) in own:
+                visit(found)
+        ordered.append(model_file)
+
+    for model_file in model_files:
+        visit(model_file)
+    return [
+        RunFile(
+            model_file.name,
+            model_file.path.read_text(encoding="utf-8", errors="replace"),
+            model_file.interpretation.statements,
+            {module: bound.get(module) for module in
+             (s.module for s in study_imports(model_file))},
+        )
+        for model_file in ordered
+    ]
+
+
+def _module_names(module: ModelFile) -> set[str]:
+    """Every name a study module binds at its top level (what `import *` brings)."""
+    names: set[str] = set()
+    for statement in module.interpretation.statements:
+        names |= bindings(statement)
+    return names
 
 
 def _check_unlinked_lists(

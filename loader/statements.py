@@ -113,6 +113,16 @@ class Skipped(Statement):
 
 
 @dataclass(frozen=True)
+class Import(Skipped):
+    """`from module import a, b as c` or `import module`: no coding data, but it says where the
+    names a model file uses come from. `names` are (name, bound as) pairs; `*` imports all."""
+
+    module: str = ""
+    names: tuple[tuple[str, str], ...] = ()
+    level: int = 0
+
+
+@dataclass(frozen=True)
 class Verbatim(Statement):
     """Text that could not be interpreted; kept as written. `reason` says why."""
 

@@ -159,7 +159,7 @@ def load_model(paths: Sequence[Path], model_paths: Sequence[Path] | None) -> Mod
     if not files:
         return None
     try:
-        return read_model([(path, display_name(path)) for path in files])
+        return read_model([(path, display_name(path)) for path in files], display_name)
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"cannot read the model files: {exc}") from exc
 

@@ -15,6 +15,7 @@ import pytest
 from loader.emit import emit_ntriples
 from loader.metamodel import RELATION_STEREOTYPES
 from loader.study import load_study
+from loader.validate import validate
 
 CLASS_LINE = re.compile(r'^class "(?P<label>.*) : (?P<kind>[^"]+)" as (?P<alias>\S+)')
 LINK_LINE = re.compile(r'^(?P<start>\S+) --> (?P<end>\S+): "\W*(?P<stereotype>[^"»«]+?)\W* ')
@@ -89,3 +90,203 @@ def test_the_issue_example_runs_from_the_argument_to_the_receiver(real_store):
     assert ("Legacy Modernization", "Starting federated", "can_be_realized_with") in (
         graph_relations(real_store)
     )
+
+
+# -- fixtures written by the tests: one defect each ---------------------------------------
+
+TRACE = """# s
+1
+## title
+A source
+## source type
+Practitioner Audience Article
+## author type
+Practitioner
+## example
+no
+## source code
+no
+
+**AXIAL CODING TRACE**: source
+``` python
+s1 = CClass(source, "s1", values={"title": "A source"})
+```
+
+# coding
+
+> Catalogues and search engines go together, said the source.
+
+**AXIAL CODING TRACE:**
+``` python
+    catalogue = CClass(pattern, "Catalogue")
+    engine = CClass(pattern, "Search Engine")
+    engine.add_links(catalogue, role_name="from", stereotype_instances=uses)
+```
+"""
+
+HEADER = """from codeable_models import CClass, add_links
+from metamodels.guidance_metamodel import decision, pattern, practice, uses, can_use
+from metamodels.GT_coding import source
+from metamodels.domain_metamodel import domain_metaclass, and_combined_group
+"""
+
+
+def study(tmp_path: Path, model: str, **modules: str):
+    """A one-trace study with `model/model.py` (and other files: name=text, `/` as `__`)."""
+    (tmp_path / "traces").mkdir()
+    (tmp_path / "traces" / "s_1.md").write_text(TRACE)
+    (tmp_path / "model").mkdir()
+    (tmp_path / "model" / "model.py").write_text(HEADER + model)
+    for name, text in modules.items():
+        path = tmp_path / (name.replace("__", "/") + ".py")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return load_study([tmp_path / "traces"])
+
+
+def findings(loaded, code: str) -> list[tuple[str, str, int]]:
+    return sorted(
+        (str(d.severity), Path(d.file).name, d.line) for d in loaded.diagnostics if d.code == code
+    )
+
+
+def message(loaded, code: str) -> str:
+    (found,) = [d.message for d in loaded.diagnostics if d.code == code]
+    return found
+
+
+def store_of(loaded) -> ox.Store:
+    store = ox.Store()
+    store.bulk_load(emit_ntriples(loaded.study).text(), format=ox.RdfFormat.N_TRIPLES)
+    return store
+
+
+def links(store: ox.Store, kind: str) -> set[tuple[str, str]]:
+    query = f"""
+        PREFIX qg: <https://w3id.org/qualgraph/ontology#>
+        PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        SELECT ?f ?t WHERE {{
+            ?link a qg:{kind} ; qg:linkFrom [ skos:notation ?f ] ; qg:linkTo [ skos:notation ?t ] .
+        }}"""
+    return {(row["f"].value, row["t"].value) for row in store.query(query)}
+
+
+def test_1_role_from_names_the_argument_end_in_traces_and_model(tmp_path):
+    loaded = study(
+        tmp_path,
+        'a = CClass(practice, "A")\nb = CClass(practice, "B")\n'
+        'a.add_links(b, role_name="from", stereotype_instances=can_use)\n'
+        'add_links({a: [b]}, role_name="to", stereotype_instances=uses)\n',
+    )
+    assert links(store_of(loaded), "SolutionRelation") == {
+        ("catalogue", "engine"),  # engine.add_links(catalogue, role_name="from") in the trace
+        ("b", "a"),
+        ("a", "b"),
+    }
+    assert findings(loaded, "model-does-not-run") == []
+
+
+def test_2_domain_links_are_domain_links_not_relations(tmp_path):
+    loaded = study(
+        tmp_path,
+        'api = CClass(domain_metaclass, "API")\nmodel = CClass(domain_metaclass, "Model")\n'
+        'both = CClass(and_combined_group, "Model and API")\n'
+        'both.add_links([model, api], role_name="class")\n',
+    )
+    store = store_of(loaded)
+    assert links(store, "DomainLink") == {("both", "model"), ("both", "api")}
+    assert ("both", "api") not in links(store, "SolutionRelation")
+    rules = {str(r.shape) for r in validate(emit_ntriples(loaded.study)).results}
+    assert not [rule for rule in rules if "RelationType" in rule]
+
+
+def test_3_a_link_made_twice_stops_the_model_and_what_follows_is_lost(tmp_path):
+    loaded = study(
+        tmp_path,
+        'catalogue = CClass(pattern, "Catalogue")\n'  # 5
+        's1 = CClass(source, "s1")\n'  # 6
+        "s1_codes = [catalogue, catalogue]\n"  # 7
+        'add_links({s1: s1_codes}, role_name="contained_code")\n'  # 8
+        's2 = CClass(source, "s2")\n'  # 9
+        "s2_codes = [catalogue]\n"  # 10
+        'add_links({s2: s2_codes}, role_name="contained_code")\n',  # 11
+    )
+    assert findings(loaded, "model-does-not-run") == [("error", "model.py", 8)]
+    text = message(loaded, "model-does-not-run")
+    assert "the link catalogue → s1" in text and "made twice in this call" in text
+    assert "(lines 9-11: 1 definitions, 0 link calls, 1 claims)" in text
+    # qualgraph still reads what follows (tolerant), and says so
+    assert "qualgraph still reads them" in text
+    assert {(c.source_id, c.code) for c in loaded.study.model.claims} == {
+        ("s1", "catalogue"),
+        ("s2", "catalogue"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("model", "line", "says"),
+    [
+        ('a = CClass(practice, "A")\nb = CClass(practice, "B")\n'
+         'a.add_links(b, role_name="fro", stereotype_instances=uses)\n', 7,
+         'role name "fro" matches no association end of the metamodels (use "to" or "from")'),
+        ('a = CClass(practice, "A")\nb = CClass(practice, "B")\n'
+         'a.add_links(b, role_name="to", stereotype_instances=optional_next)\n', 7,
+         "optional_next is not defined or imported in this file (NameError)"),
+        ('from metamodels.guidance_metamodel import optional_next\n'
+         'a = CClass(practice, "A")\nb = CClass(practice, "B")\n'
+         'a.add_links(b, role_name="to", stereotype_instances=optional_next)\n', 8,
+         "stereotype optional_next does not extend the association the role name selects"),
+        ('a = CClass(practice, "A")\na.add_links(b, role_name="to", stereotype_instances=uses)\n'
+         'b = CClass(practice, "B")\n', 6, "b is used before its definition at line 7 (NameError)"),
+        ('a = CClass(practise, "A")\n', 5, "practise is not defined or imported in this file"),
+        ('from metamodels.guidance_metamodel import practise\n', 5,
+         "metamodels.guidance_metamodel defines no practise (ImportError)"),
+        ('a = CClass(practice, "A"\n', 5, "the file is not valid python"),
+    ],
+    ids=["unknown-role", "unbound-stereotype", "wrong-stereotype", "used-before-definition",
+         "unknown-metaclass", "unknown-import", "syntax-error"],
+)
+def test_3_every_construct_codeablemodels_refuses_is_an_error_at_its_line(
+    tmp_path, model, line, says
+):
+    loaded = study(tmp_path, model)
+    assert findings(loaded, "model-does-not-run")[:1] == [("error", "model.py", line)]
+    assert says in message(loaded, "model-does-not-run")
+
+
+def test_4_a_name_defined_twice_in_the_model_is_reported_with_both_lines(tmp_path):
+    loaded = study(tmp_path, 'a = CClass(practice, "A")\nb = CClass(practice, "B")\n'
+                             'a = CClass(practice, "A")\n')
+    assert findings(loaded, "model-redefinition") == [("warning", "model.py", 7)]
+    assert "a is defined again (first at line 5)" in message(loaded, "model-redefinition")
+
+
+def test_5_names_imported_from_study_modules_are_followed_without_running_them(tmp_path):
+    loaded = study(
+        tmp_path,
+        "from map_models.map_domain_model import api\n"  # 5
+        "from map_models.missing import nothing\n"  # 6
+        'both = CClass(and_combined_group, "Both")\n'
+        'both.add_links([api], role_name="class")\n',
+        map_models__map_domain_model=(
+            "from metamodels.domain_metamodel import domain_metaclass\n"
+            'import os\nos.system("touch {}")\n'.format(tmp_path / "ran")
+            + 'api = CClass(domain_metaclass, "API")\nother = CClass(domain_metaclass, "Other")\n'
+        ),
+    )
+    assert not (tmp_path / "ran").exists()
+    codebook = loaded.study.codebook
+    assert codebook["api"].label == "API" and codebook["api"].metaclass == "domain_metaclass"
+    assert "other" not in codebook  # only the names the model imports
+    assert findings(loaded, "unresolved-import") == [("warning", "model.py", 6)]
+    assert "map_models.missing" in message(loaded, "unresolved-import")
+    assert not [d for d in loaded.diagnostics if d.code == "undefined-name" and "api" in d.message]
+
+
+def test_the_real_study_model_api_is_defined_and_no_relation_lacks_a_type(real_with_model):
+    diagnostics = real_with_model.diagnostics
+    assert not [d for d in diagnostics if d.code == "undefined-name" and d.message.startswith("api ")]
+    assert real_with_model.study.codebook["api"].label is not None
+    rules = {str(r.shape) for r in validate(emit_ntriples(real_with_model.study)).results}
+    assert not [rule for rule in rules if "RelationType" in rule]
+    assert len(rules) > 3  # the other shapes still find what they found

@@ -31,7 +31,13 @@ def test_consistency_findings(real):
     assert codes["model-differs"] == 35  # TRACE-FORMAT I-N4
     assert codes["dropped-by-model"] == 64  # TRACE-FORMAT §10 notes
     assert codes["unlinked-code-list"] == 1  # p11_codes, I-F1
-    assert codes["duplicate-claim"] == 0  # p11's duplicate is in the unlinked list
+    assert codes["model-does-not-run"] == 0  # p11's duplicate is in the unlinked list
+    redefined = sorted((d.line, d.message.split()[0]) for d in real.diagnostics
+                       if d.code == "model-redefinition")
+    assert redefined == [(59, "legacy_modernization"), (60, "cloud_acceleration")]
+    assert all("(first at line 5" in d.message for d in real.diagnostics
+               if d.code == "model-redefinition")
+    assert codes["unresolved-import"] == 0
     assert codes["trace-without-source"] == codes["source-without-trace"] == 0
     misspelt = {
         d.message.split()[0]

@@ -19,6 +19,7 @@ from loader.statements import (
     CodeListEntry,
     Comment,
     ForceImpact,
+    Import,
     Interpretation,
     LinkStatement,
     NameList,
@@ -321,7 +322,7 @@ def test_comments_and_non_coding_python_are_kept_and_reported():
         1,
     )
     assert kinds(result) == [
-        ("Skipped", 1, 1),
+        ("Import", 1, 1),  # a Skipped statement that says where names come from
         ("Comment", 2, 2),
         ("Skipped", 3, 5),
         ("Skipped", 6, 7),
@@ -338,6 +339,12 @@ def test_comments_and_non_coding_python_are_kept_and_reported():
         "call of method `.write`, not a coding construct",
     ]
     assert [code for code, _ in codes(result)] == ["skipped-python"] * 6
+    (imported,) = [s for s in result.statements if isinstance(s, Import)]
+    assert (imported.module, imported.names, imported.level) == (
+        "codeable_models",
+        (("CClass", "CClass"), ("add_links", "add_links")),
+        0,
+    )
 
 
 def test_unknown_coding_call_suggests_the_closest_function():
