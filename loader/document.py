@@ -162,6 +162,8 @@ class TraceDocument:
     coding_line: int | None = None
     extra_lines: tuple[tuple[int, str], ...] = ()
     header_notes: tuple[tuple[int, str], ...] = ()
+    source_id_line: int | None = None
+    """The line of the source number (None when the header has none)."""
 
     @property
     def source_id(self) -> str | None:

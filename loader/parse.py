@@ -114,6 +114,7 @@ def parse_text(text: str, file: str, path: Path | None = None) -> Parsed:
         name=file,
         kind=header.kind,
         number=header.number,
+        source_id_line=header.number_line,
         header=tuple(header.fields),
         source_block=header.source_block,
         segments=tuple(coding.segments),
@@ -296,6 +297,7 @@ class _Reader:
 class _Header:
     kind: str | None = None
     number: str | None = None
+    number_line: int | None = None
     fields: list[HeaderField] = field(default_factory=list)
     source_block: PythonBlock | None = None
     notes: list[tuple[int, str]] = field(default_factory=list)
@@ -350,11 +352,11 @@ class _HeaderReader(_Reader):
             return i
         self.header.kind, number = match.group(1), match.group(2)
         if number:
-            self.header.number = number
+            self.header.number, self.header.number_line = number, i + 1
             return i + 1
         i = self._skip_blank(i + 1)
         if i < len(self.lines) and self.lines[i].strip().isdigit():
-            self.header.number = self.lines[i].strip()
+            self.header.number, self.header.number_line = self.lines[i].strip(), i + 1
             return i + 1
         return i
 

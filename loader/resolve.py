@@ -141,19 +141,21 @@ def resolve(records: Sequence[TraceRecord], model: Model | None = None) -> Study
     seen_sources: dict[str, str] = {}
     for position, record in enumerate(records, start=1):
         doc = record.document
-        source_id = doc.source_id
+        source_id = source_identity(record, diagnostics)
         if source_id:
-            _check_identity(record, diagnostics)
             if source_id in seen_sources:
+                kept = f"{source_id}~{position}"
                 diagnostics.append(
                     error(
                         doc.name,
-                        1,
+                        _id_line(record),
                         "duplicate-source",
                         f"source id {source_id} is also used by {seen_sources[source_id]}; "
-                        "give each trace its own number",
+                        f"give each trace its own number (read as source {kept} meanwhile, so "
+                        "that neither trace's claims are grounded in the other's quotes)",
                     )
                 )
+                source_id = kept
             else:
                 seen_sources[source_id] = doc.name
         segments = tuple(
@@ -161,6 +163,7 @@ def resolve(records: Sequence[TraceRecord], model: Model | None = None) -> Study
             for segment in doc.segments
         )
         claims = tuple(_claims(record, source_id, aliases, diagnostics))
+        _check_code_list_labels(record, source_id, diagnostics)
         _check_impacts(record, diagnostics)
         traces.append(
             ResolvedTrace(record, position, source_id, slugs[position - 1], segments, claims)
@@ -338,6 +341,34 @@ def _claims(
                 )
 
 
+CODE_LIST_TARGET = re.compile(r"add codes? to\s+(?P<source>[sp]\d+)\b", re.IGNORECASE)
+
+
+def _check_code_list_labels(
+    record: TraceRecord, source_id: str | None, diagnostics: list[Diagnostic]
+) -> None:
+    """`add codes to s57:` written in the trace of s56 credits s56, the file's own source (the
+    list belongs to the trace it is written in): say so, so the researcher can check."""
+    own = source_id.split("~")[0] if source_id else None  # a duplicate's id is `s2~3`
+    for segment in record.document.segments:
+        for trace in segment.traces:
+            if not isinstance(trace, AxialTrace):
+                continue
+            for block in trace.blocks:
+                named = CODE_LIST_TARGET.search(block.label or "") if block.is_code_list else None
+                if named is None or own is None or named["source"].lower() == own:
+                    continue
+                diagnostics.append(
+                    info(
+                        record.document.name,
+                        block.label_line or block.first_line,
+                        "code-list-label-differs",
+                        f"`{block.label.strip()}` in the trace of {source_id}: its codes are "
+                        f"credited to {source_id}, the source whose trace holds the list",
+                    )
+                )
+
+
 def _check_impacts(record: TraceRecord, diagnostics: list[Diagnostic]) -> None:
     """One statement giving the same solution→force pair two levels contradicts itself."""
     levels: dict[tuple[int, str, str], str] = {}
@@ -357,44 +388,84 @@ def _check_impacts(record: TraceRecord, diagnostics: list[Diagnostic]) -> None:
                 )
 
 
-def _check_identity(record: TraceRecord, diagnostics: list[Diagnostic]) -> None:
-    """Header number, file name and source block must agree, value by value."""
+def _id_line(record: TraceRecord) -> int:
+    """The line of the header's source number (`# s` then the number, or `# s25`)."""
+    return record.document.source_id_line or 1
+
+
+def source_identity(record: TraceRecord, diagnostics: list[Diagnostic]) -> str | None:
+    """The source a trace is about. The header's number, the file name (`s_34.md`) and the
+    source block's variable (`s34 = CClass(source, ...)`) should agree; where the file name and
+    the block agree, they win over the header (a header copied from the previous trace is the
+    commonest slip); otherwise the header wins; without a header number, the block, then the
+    file name. Every disagreement is reported with the lines involved."""
     doc = record.document
-    source_id = doc.source_id
+    header = doc.source_id
     block = _source_definition(record)
     named = TRACE_FILE_NAME.fullmatch(doc.path.stem if doc.path else "")
-    if named and f"{named['kind']}{named['number']}" != source_id:
+    from_name = f"{named['kind']}{named['number']}".lower() if named else None
+    from_block = block.variable if block is not None and block.variable else None
+    if block is None and doc.source_block is not None:
         diagnostics.append(
             warning(
                 doc.name,
-                2,
-                "source-id-mismatch",
-                f"the header says {source_id} but the file name says "
-                f"{named['kind']}{named['number']}",
+                doc.source_block.first_line,
+                "no-source-definition",
+                "the source block holds no CClass(source, ...) that could be read",
             )
         )
-    if block is None:
-        if doc.source_block is not None:
+    if header is None:
+        chosen = from_block or from_name
+        if chosen is not None:
+            origins = [
+                *([f"the source block's variable (line {block.line})"] if from_block else []),
+                *([f"the file name {doc.path.name}"] if from_name == chosen else []),
+            ]
             diagnostics.append(
                 warning(
                     doc.name,
-                    doc.source_block.first_line,
-                    "no-source-definition",
-                    "the source block holds no CClass(source, ...) that could be read",
+                    1,
+                    "inferred-source-id",
+                    f"the header gives no source number: read as source {chosen}, from "
+                    f"{' and '.join(origins)}",
                 )
             )
-        return
-    if block.variable != source_id:
-        diagnostics.append(
-            warning(
-                doc.name,
-                block.line,
-                "source-id-mismatch",
-                f"the source block defines {block.variable!r} but the header says {source_id}; "
-                f"rename the variable to {source_id}",
+    elif from_name is not None and from_name == from_block:
+        chosen = from_name
+        if header != chosen:
+            diagnostics.append(
+                warning(
+                    doc.name,
+                    _id_line(record),
+                    "source-id-mismatch",
+                    f"the header says {header}, but the file name and the source block (line "
+                    f"{block.line}) say {chosen}: read as {chosen}; fix the header's number",
+                )
             )
-        )
-    _check_header_values(doc, block, diagnostics)
+    else:
+        chosen = header
+        if from_name is not None and from_name != header:
+            diagnostics.append(
+                warning(
+                    doc.name,
+                    _id_line(record),
+                    "source-id-mismatch",
+                    f"the header says {header} but the file name says {from_name}",
+                )
+            )
+        if block is not None and from_block != header:
+            diagnostics.append(
+                warning(
+                    doc.name,
+                    block.line,
+                    "source-id-mismatch",
+                    f"the source block defines {block.variable!r} but the header says "
+                    f"{header} (line {_id_line(record)}); rename the variable to {header}",
+                )
+            )
+    if block is not None:
+        _check_header_values(doc, block, diagnostics)
+    return chosen
 
 
 def _source_definition(record: TraceRecord) -> ClassDefinition | None:

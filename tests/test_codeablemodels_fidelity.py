@@ -290,3 +290,101 @@ def test_the_real_study_model_api_is_defined_and_no_relation_lacks_a_type(real_w
     rules = {str(r.shape) for r in validate(emit_ntriples(real_with_model.study)).results}
     assert not [rule for rule in rules if "RelationType" in rule]
     assert len(rules) > 3  # the other shapes still find what they found
+
+
+def _trace(header_number: str, block: str, title: str, quote: str, code: str) -> str:
+    return (
+        f"# s\n{header_number}\n## title\n{title}\n\n"
+        f'**AXIAL CODING TRACE**: source\n``` python\n{block} = CClass(source, "{block}", '
+        f'values={{"title": "{title}"}})\n```\n\n# coding\n\n> {quote}\n\n'
+        f'**AXIAL CODING TRACE:**\n``` python\n    {code} = CClass(practice, "{code}")\n```\n\n'
+        f"add codes to {block}:\n``` python\n    '''\n    {code}\n    '''\n```\n"
+    )
+
+
+def test_6_file_name_and_block_win_over_a_copied_header_and_every_command_counts_alike(
+    tmp_path,
+):
+    from loader.evidence import evidence_report
+    from loader.stats import study_stats
+    from loader.summary import summarize
+
+    traces = tmp_path / "traces"
+    traces.mkdir()
+    (traces / "s_33.md").write_text(_trace("33", "s33", "Article 33", "Thirty-three.", "a33"))
+    (traces / "s_34.md").write_text(_trace("33", "s34", "Article 34", "Thirty-four.", "a34"))
+    (traces / "s_35.md").write_text(_trace("33", "s35", "Article 35", "Thirty-five.", "a35"))
+    loaded = load_study([traces])
+    assert [t.source_id for t in loaded.study.traces] == ["s33", "s34", "s35"]
+    assert findings(loaded, "duplicate-source") == []
+    mismatches = [d for d in loaded.diagnostics if d.code == "source-id-mismatch"]
+    assert [(Path(d.file).name, d.line) for d in mismatches] == [("s_34.md", 2), ("s_35.md", 2)]
+    assert mismatches[0].message == (
+        "the header says s33, but the file name and the source block (line 8) say s34: "
+        "read as s34; fix the header's number"
+    )
+    store = store_of(loaded)
+    prefix = "PREFIX qg: <https://w3id.org/qualgraph/ontology#>\n"
+    in_graph = {
+        row["s"].value.rsplit("/", 1)[-1]
+        for row in store.query(prefix + "SELECT ?s WHERE { ?s a qg:Source }")
+    }
+    quotes_of = {
+        row["s"].value.rsplit("/", 1)[-1]: int(row["n"].value)
+        for row in store.query(
+            prefix + "SELECT ?s (COUNT(?q) AS ?n) WHERE { ?q qg:quoteOf ?s } GROUP BY ?s"
+        )
+    }
+    summary = summarize(loaded.study, loaded.diagnostics)
+    stats = study_stats(store, summary)
+    report = evidence_report(loaded.study)
+    assert in_graph == {"s33", "s34", "s35"}
+    assert quotes_of == {"s33": 1, "s34": 1, "s35": 1}  # no quote credited to another source
+    assert summary.sources == sum(n for _, n in stats.sources_by_type) == len(report.sources) == 3
+    assert summary.quotes == stats.quotes == 3
+    # each source's claim is grounded in its own quote, not in s33's
+    assert {s.source_id: sorted(s.grounded) for s in report.sources} == {
+        "s33": ["a33"], "s34": ["a34"], "s35": ["a35"]
+    }
+
+
+def test_6_a_garbled_number_line_keeps_everything_under_an_identity_it_names(tmp_path):
+    (tmp_path / "s_7.md").write_text(_trace("7x", "s7", "Article 7", "Seven.", "a7"))
+    loaded = load_study([tmp_path])
+    assert [t.source_id for t in loaded.study.traces] == ["s7"]
+    assert findings(loaded, "inferred-source-id") == [("warning", "s_7.md", 1)]
+    assert message(loaded, "inferred-source-id") == (
+        "the header gives no source number: read as source s7, from the source block's "
+        "variable (line 8) and the file name s_7.md"
+    )
+    titles = {row["t"].value for row in store_of(loaded).query(
+        "SELECT ?t WHERE { ?s <http://purl.org/dc/terms/title> ?t }")}
+    assert titles == {"Article 7"}
+
+
+def test_7_a_code_list_labelled_for_another_source_is_credited_to_its_file_and_reported(
+    tmp_path,
+):
+    text = _trace("56", "s56", "Article 56", "Fifty-six.", "a56").replace(
+        "add codes to s56:", "add codes to s57:"
+    )
+    (tmp_path / "s_56.md").write_text(text)
+    loaded = load_study([tmp_path])
+    assert [(c.source_id, c.code) for t in loaded.study.traces for c in t.claims] == [
+        ("s56", "a56")
+    ]
+    assert findings(loaded, "code-list-label-differs") == [("info", "s_56.md", 20)]
+    assert message(loaded, "code-list-label-differs") == (
+        "`add codes to s57:` in the trace of s56: its codes are credited to s56, the source "
+        "whose trace holds the list"
+    )
+
+
+def test_7_the_real_study_reports_its_mislabelled_code_lists(real_with_model):
+    labelled = sorted(
+        (Path(d.file).name, d.line)
+        for d in real_with_model.diagnostics
+        if d.code == "code-list-label-differs"
+    )
+    assert labelled[0] == ("s_16.md", 137)  # `add codes to s15:` (TRACE-FORMAT §5.1)
+    assert [file for file, _ in labelled].count("s_56.md") == 8  # `add codes to s57:`

@@ -89,8 +89,10 @@ def test_duplicate_source_ids_are_errors(tmp_path):
     loaded = load_study([tmp_path])
     duplicates = [d for d in loaded.diagnostics if d.code == "duplicate-source"]
     assert [(Path(d.file).name, d.line, str(d.severity)) for d in duplicates] == [
-        ("b.md", 1, "error")
+        ("b.md", 2, "error")  # the header's number line
     ]
+    # the second trace is kept apart, so no claim of one is grounded in the other's quotes
+    assert [t.source_id for t in loaded.study.traces] == ["s1", "s1~2"]
 
 
 def test_template_is_skipped_with_a_note(tmp_path):
