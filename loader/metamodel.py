@@ -166,14 +166,14 @@ def read_link(role_name: str | None, stereotype: str | None) -> LinkReading:
     if not matches:
         # CodeableModels refuses the call; read it as the stereotype's association, in call
         # order, so that a trace's relation is not lost over a misnamed role.
-        association = _by_stereotype(stereotype)
+        guess = _by_stereotype(stereotype)
         ends = (
-            f'"{association.target_role}" or "{association.source_role}"'
-            if association
+            f'"{guess.target_role}" or "{guess.source_role}"'
+            if guess
             else ", ".join(f'"{r}"' for r in sorted(ROLE_NAMES))
         )
         return LinkReading(
-            association,
+            guess,
             True,
             f'role name "{role}" matches no association end of the metamodels (use {ends})',
         )

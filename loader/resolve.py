@@ -363,7 +363,7 @@ def _check_code_list_labels(
                         record.document.name,
                         block.label_line or block.first_line,
                         "code-list-label-differs",
-                        f"`{block.label.strip()}` in the trace of {source_id}: its codes are "
+                        f"`{named.string.strip()}` in the trace of {source_id}: its codes are "
                         f"credited to {source_id}, the source whose trace holds the list",
                     )
                 )
@@ -405,6 +405,7 @@ def source_identity(record: TraceRecord, diagnostics: list[Diagnostic]) -> str |
     named = TRACE_FILE_NAME.fullmatch(doc.path.stem if doc.path else "")
     from_name = f"{named['kind']}{named['number']}".lower() if named else None
     from_block = block.variable if block is not None and block.variable else None
+    block_line = block.line if block is not None else 0
     if block is None and doc.source_block is not None:
         diagnostics.append(
             warning(
@@ -418,7 +419,7 @@ def source_identity(record: TraceRecord, diagnostics: list[Diagnostic]) -> str |
         chosen = from_block or from_name
         if chosen is not None:
             origins = [
-                *([f"the source block's variable (line {block.line})"] if from_block else []),
+                *([f"the source block's variable (line {block_line})"] if from_block else []),
                 *([f"the file name {doc.path.name}"] if from_name == chosen else []),
             ]
             diagnostics.append(
@@ -439,7 +440,7 @@ def source_identity(record: TraceRecord, diagnostics: list[Diagnostic]) -> str |
                     _id_line(record),
                     "source-id-mismatch",
                     f"the header says {header}, but the file name and the source block (line "
-                    f"{block.line}) say {chosen}: read as {chosen}; fix the header's number",
+                    f"{block_line}) say {chosen}: read as {chosen}; fix the header's number",
                 )
             )
     else:
