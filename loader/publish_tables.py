@@ -61,10 +61,10 @@ class Count:
 
 
 def ungrounded_counts(pub: Publication) -> tuple[Count, ...]:
-    """Per table with evidence cells: evidence entries and the ungrounded ones among them."""
+    """Per table with evidence cells: evidence entries and the ungrounded ones among them (the
+    overview's option cells; its footnote repeats the force table)."""
     force = [e for f in pub.forces for e in f.evidences]
     overview = [e for d in pub.decisions for o in d.options for e in o.evidences]
-    overview += [e for f in pub.forces for e in f.evidences]  # the footnote lists them again
     return tuple(
         Count(name, len(items), sum(not e.grounded for e in items))
         for name, items in (("force_table", force), ("overview_table", overview))
