@@ -16,7 +16,7 @@ APPENDIX = "Appendix: the quotes behind each option"
 
 
 def _names(items: Sequence[object]) -> str:
-    return ", ".join(getattr(item, "source", None) or getattr(item, "label") for item in items)
+    return ", ".join(getattr(item, "source", None) or item.label for item in items)
 
 
 def _escape(text: str) -> str:
@@ -62,8 +62,7 @@ def _quote(evidence: Evidence) -> str:
     assert evidence.quote is not None
     text = " ".join(evidence.quote.text.split())
     return (
-        f"- **{evidence.source}** ({evidence.quote.file}:{evidence.quote.line}): "
-        f"{_escape(text)}\n"
+        f"- **{evidence.source}** ({evidence.quote.file}:{evidence.quote.line}): {_escape(text)}\n"
     )
 
 

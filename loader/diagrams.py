@@ -77,7 +77,10 @@ def _adjacency(pub: Publication) -> dict[str, list[str]]:
 
 
 def connected(
-    pub: Publication, start: str, stop: set[str], inclusive: set[str] = frozenset()  # type: ignore[assignment]
+    pub: Publication,
+    start: str,
+    stop: set[str],
+    inclusive: set[str] = frozenset(),  # type: ignore[assignment]
 ) -> list[str]:
     """Codes reached from `start` depth first over any link, never entering `stop` and never
     leaving `inclusive` (which are reached but not walked through)."""
@@ -151,10 +154,10 @@ def break_name(name: str, length: int = NAME_BREAK) -> str:
 
 
 def plantuml_escape(text: str) -> str:
-    """Text inside a quoted PlantUML label: quotes become single quotes, creole and HTML
-    markup characters are escaped with PlantUML's `~`."""
-    text = text.replace("\\", "\\\\").replace('"', "'").replace("\n", " ")
-    return re.sub(r"([<>&~*_\-\[\]])(?=\S)", r"~\1", text) if re.search(r"[<>&~]", text) else text
+    """Text inside a quoted PlantUML label: quotes become single quotes, and the characters
+    that start creole or HTML markup (`<`, `>`, `&`, and `~` itself) are escaped with `~`."""
+    text = text.replace('"', "'").replace("\n", " ")
+    return re.sub(r"([~<>&])", r"~\1", text)
 
 
 def alias(index: int, label: str) -> str:
@@ -192,9 +195,7 @@ def mermaid(view: View) -> str:
     ids = {}
     for index, element in enumerate(view.elements, start=1):
         ids[element.identifier] = f"n{index}"
-        out.append(
-            f'  n{index}["{mermaid_escape(element.label)}<br/>: {element.kind_name}"]\n'
-        )
+        out.append(f'  n{index}["{mermaid_escape(element.label)}<br/>: {element.kind_name}"]\n')
     for link in view.links:
         label = f"«{link.stereotype}»" + (f" {link.name}" if link.name else "")
         out.append(f'  {ids[link.start]} -->|"{mermaid_escape(label)}"| {ids[link.end]}\n')

@@ -79,7 +79,13 @@ KIND_NAMES = {
     "domain_class": "Domain Class",
 }
 
-DESIGN_SOLUTIONS = {"practice", "pattern", "decision", "design_solution", "do_nothing_design_solution"}
+DESIGN_SOLUTIONS = {
+    "practice",
+    "pattern",
+    "decision",
+    "design_solution",
+    "do_nothing_design_solution",
+}
 
 
 def stereotype_name(variable: str | None) -> str:
@@ -233,7 +239,8 @@ def publication(loaded: LoadedStudy | Study) -> Publication:
 
     def evidences(code: str) -> tuple[Evidence, ...]:
         return tuple(
-            Evidence(source, groundings.get(source, {}).get(code)) for source in claims.get(code, ())
+            Evidence(source, groundings.get(source, {}).get(code))
+            for source in claims.get(code, ())
         )
 
     decisions: list[str] = []
@@ -259,9 +266,7 @@ def publication(loaded: LoadedStudy | Study) -> Publication:
             case ForceImpact(solution=solution, force=force, level=level):
                 solution, force = canonical(solution, aliases), canonical(force, aliases)
                 symbol = LEVEL_SYMBOLS.get(level, level)
-                impacts.setdefault(solution, []).append(
-                    Impact(force, symbol, file, statement.line)
-                )
+                impacts.setdefault(solution, []).append(Impact(force, symbol, file, statement.line))
                 links.append(Link(solution, force, "impact", symbol))
             case LinkStatement(role_name=role) if role == CONTAINED_CODE:
                 pass
@@ -283,9 +288,7 @@ def publication(loaded: LoadedStudy | Study) -> Publication:
     fids = {force: f"f{index}" for index, force in enumerate(forces, start=1)}
     return Publication(
         sources=_sources(study),
-        forces=tuple(
-            ForceEntry(fids[force], element(force), evidences(force)) for force in forces
-        ),
+        forces=tuple(ForceEntry(fids[force], element(force), evidences(force)) for force in forces),
         decisions=tuple(
             DecisionEntry(
                 element(decision),

@@ -280,7 +280,7 @@ def _linker(link_from: str | None) -> Linker:
             except ValueError:  # another drive on Windows
                 pass
         target = url_quote(path.replace(os.sep, "/")) + f"#L{evidence.quote.line}"
-        return f"[{name}]({target} \"{evidence.quote.file}:{evidence.quote.line}\")"
+        return f'[{name}]({target} "{evidence.quote.file}:{evidence.quote.line}")'
 
     return link
 
@@ -292,7 +292,11 @@ def _markdown_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> st
 
 
 def _markdown_legend(evidences: Sequence[Evidence]) -> str:
-    return "" if all(e.grounded for e in evidences) else f"\n{LEGEND}; the others link to their first grounding quote.\n"
+    return (
+        ""
+        if all(e.grounded for e in evidences)
+        else f"\n{LEGEND}; the others link to their first grounding quote.\n"
+    )
 
 
 def markdown_sources(pub: Publication) -> str:
@@ -344,10 +348,14 @@ def markdown_overview(pub: Publication, link: Linker) -> str:
                 ]
             )
     text = _markdown_table(["Design Decision", "#", "Solution", "Evidences", "Forces"], rows)
-    text += "\n**Forces:** " + ", ".join(
-        f"**{f.fid}**: {markdown_escape(f.element.label)}" for f in pub.forces
-    ) + "\n"
-    return text + _markdown_legend([e for d in pub.decisions for o in d.options for e in o.evidences])
+    text += (
+        "\n**Forces:** "
+        + ", ".join(f"**{f.fid}**: {markdown_escape(f.element.label)}" for f in pub.forces)
+        + "\n"
+    )
+    return text + _markdown_legend(
+        [e for d in pub.decisions for o in d.options for e in o.evidences]
+    )
 
 
 def _plain_forces(pub: Publication, option: OptionEntry, escape: Callable[[str], str]) -> str:
@@ -371,8 +379,15 @@ def _names(evidences: Sequence[Evidence], grounded: bool | None = None) -> str:
 
 def csv_sources(pub: Publication) -> str:
     rows = [
-        [r.identifier, r.title, r.url, r.tiny_url, r.source_type, _yes_no(r.example),
-         _yes_no(r.source_code)]
+        [
+            r.identifier,
+            r.title,
+            r.url,
+            r.tiny_url,
+            r.source_type,
+            _yes_no(r.example),
+            _yes_no(r.source_code),
+        ]
         for r in pub.sources
     ]
     headers = ["id", "title", "url", "tiny_url", "source_type", "example", "source_code"]
@@ -382,8 +397,14 @@ def csv_sources(pub: Publication) -> str:
 def csv_forces(pub: Publication) -> str:
     total = len(pub.forces) or 1
     rows = [
-        [f.fid, f.element.identifier, f.element.label, _names(f.evidences),
-         _names(f.evidences, grounded=False), share_class(len(f.evidences) / total)]
+        [
+            f.fid,
+            f.element.identifier,
+            f.element.label,
+            _names(f.evidences),
+            _names(f.evidences, grounded=False),
+            share_class(len(f.evidences) / total),
+        ]
         for f in pub.forces
     ]
     headers = ["fid", "code", "force", "evidences", "ungrounded", "share_class"]
@@ -395,10 +416,23 @@ def csv_overview(pub: Publication) -> str:
     for d in pub.decisions:
         for index, option in enumerate(d.options, start=1):
             rows.append(
-                [d.element.label, len(d.evidences), index, option.element.label,
-                 _names(option.evidences), _names(option.evidences, grounded=False),
-                 _plain_forces(pub, option, str)]
+                [
+                    d.element.label,
+                    len(d.evidences),
+                    index,
+                    option.element.label,
+                    _names(option.evidences),
+                    _names(option.evidences, grounded=False),
+                    _plain_forces(pub, option, str),
+                ]
             )
-    headers = ["decision", "evidences", "option_number", "option", "option_evidences",
-               "ungrounded", "forces"]
+    headers = [
+        "decision",
+        "evidences",
+        "option_number",
+        "option",
+        "option_evidences",
+        "ungrounded",
+        "forces",
+    ]
     return _csv(headers, rows)

@@ -29,7 +29,16 @@ def main() -> None:
 
 
 for command in (
-    load, export, query, stats, reason, trace_report, validate_command, tables, design, diagram
+    load,
+    export,
+    query,
+    stats,
+    reason,
+    trace_report,
+    validate_command,
+    tables,
+    design,
+    diagram,
 ):
     main.add_command(command)
 

@@ -34,7 +34,7 @@ directory_option = click.option(
     "--output",
     "output_dir",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Write one file per table or view into DIR (created if missing) instead of standard output.",
+    help="Write one file per table or view into DIR (created if missing), not to standard output.",
 )
 
 
