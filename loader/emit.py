@@ -27,6 +27,7 @@ from .document import (
     SourceFence,
 )
 from .memory import paused_gc
+from .metamodel import read_link
 from .model import Model
 from .namespaces import Iris, NTriplesIris, bind_prefixes, dcterms, oa, prov, qg, rdf, rdfs, skos
 from .resolve import CONTAINED_CODE, NOT_CODES, ResolvedTrace, Study, canonical, statement_codes
@@ -393,8 +394,11 @@ class _Emitter:
         return node
 
     def model_link(self, document, statement_node, statement: LinkStatement, k, start, end) -> None:
+        """One link of an add_links call, oriented as CodeableModels reads its role name."""
+        reading = read_link(statement.role_name, statement.stereotype)
+        start, end = reading.orient(start, end)
         kind, type_property, type_value = map(
-            lookup, vocab.link_kind(statement.role_name, statement.stereotype)
+            lookup, vocab.link_kind(reading.kind, statement.stereotype)
         )
         link = self.link(document, statement_node, statement, kind, "link", k)
         self.add(link, qg.linkFrom, self.code(start))
@@ -402,12 +406,11 @@ class _Emitter:
         self.add(link, qg.roleName, plain(statement.role_name))
         self.add(link, qg.stereotype, plain(statement.stereotype))
         self.add(link, qg.how, plain(getattr(statement, "how", None)))
-        self.add(link, type_property, type_value)
-        shortcut = {qg.SolutionRelation: qg.relatedTo, qg.NextDecisionLink: qg.hasNextDecision}.get(
-            kind, qg.hasContext if kind == qg.ContextLink else None
-        )
+        if type_property is not None:
+            self.add(link, type_property, type_value)
+        shortcut = vocab.LINK_SHORTCUTS.get(reading.kind)  # type: ignore[arg-type]
         if shortcut is not None:
-            self.add(self.code(start), shortcut, self.code(end))
+            self.add(self.code(start), term(shortcut), self.code(end))
 
     # -- evidence --------------------------------------------------------------------------
     def groundings(self, document: str, quotes, mentions) -> None:

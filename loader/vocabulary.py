@@ -9,6 +9,7 @@ from __future__ import annotations
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS
 
+from .metamodel import LinkKind
 from .namespaces import QG
 from .statements import (
     Alias,
@@ -75,7 +76,10 @@ RELATION_TYPES: dict[str, URIRef] = _individuals(
 ) | {"is_a": QG.IsA}
 
 NEXT_DECISION_TYPES: dict[str, URIRef] = _individuals(
-    "next_decision mandatory_next optional_next consider_if_not_decided_yet "
+    "next_decision mandatory_next optional_next consider_if_not_decided_yet"
+)
+
+CONTEXT_TYPES: dict[str, URIRef] = _individuals(
     "decide_for_all_instances_of decide_for_some_instances_of"
 )
 
@@ -94,10 +98,6 @@ HEADER_KEYS: dict[URIRef, str] = {
 }
 """Source properties → the `## key` header field they are read from (to locate findings)."""
 
-CONTEXT_ROLES = {"context", "contexts", "decision context"}
-NEXT_DECISION_ROLES = {"next decision", "next_decision", "next decisions"}
-
-
 def code_class(metaclass: str | None) -> URIRef:
     """The ontology class for a CodeableModels metaclass; unknown ones stay plain qg:Code."""
     return CODE_CLASSES.get(metaclass or "", QG.Code)
@@ -113,17 +113,35 @@ def flag(value: str) -> Literal | None:
     return None
 
 
+LINK_CLASSES: dict[LinkKind, tuple[URIRef, URIRef | None, dict[str, URIRef]]] = {
+    LinkKind.RELATION: (QG.SolutionRelation, QG.relationType, RELATION_TYPES),
+    LinkKind.NEXT_DECISION: (QG.NextDecisionLink, QG.nextDecisionType, NEXT_DECISION_TYPES),
+    LinkKind.CONTEXT: (QG.ContextLink, QG.contextType, CONTEXT_TYPES),
+    LinkKind.DOMAIN: (QG.DomainLink, None, {}),
+    LinkKind.SUB_CATEGORY: (QG.SubCategoryLink, None, {}),
+}
+"""Link kinds → their reified class, the property of their typed stereotype, its values."""
+
+LINK_SHORTCUTS: dict[LinkKind, URIRef] = {
+    LinkKind.RELATION: QG.relatedTo,
+    LinkKind.NEXT_DECISION: QG.hasNextDecision,
+    LinkKind.CONTEXT: QG.hasContext,
+    LinkKind.DOMAIN: QG.groupsClass,
+    LinkKind.SUB_CATEGORY: QG.hasSubCategory,
+}
+"""Link kinds → the direct start → end property that makes queries simple."""
+
+
 def link_kind(
-    role_name: str | None, stereotype: str | None
-) -> tuple[URIRef, URIRef, URIRef | None]:
-    """Which reified link an `add_links` call makes, and its typed value (None if unknown)."""
-    role = (role_name or "").strip().lower()
-    if stereotype in NEXT_DECISION_TYPES or role in NEXT_DECISION_ROLES:
-        kind = NEXT_DECISION_TYPES.get(stereotype or "next_decision")
-        return QG.NextDecisionLink, QG.nextDecisionType, kind
-    if role in CONTEXT_ROLES:
-        return QG.ContextLink, QG.stereotype, None
-    return QG.SolutionRelation, QG.relationType, RELATION_TYPES.get(stereotype or "")
+    kind: LinkKind | None, stereotype: str | None
+) -> tuple[URIRef, URIRef | None, URIRef | None]:
+    """The reified class of a link of `kind`, its type property and typed value (None if unknown).
+    A link no association of the metamodels explains stays a plain qg:ModelLink."""
+    if kind not in LINK_CLASSES:
+        return QG.ModelLink, None, None
+    cls, type_property, values = LINK_CLASSES[kind]
+    default = "next_decision" if kind is LinkKind.NEXT_DECISION else ""
+    return cls, type_property, values.get(stereotype or default)
 
 
 def statement_form(statement: Statement) -> str:

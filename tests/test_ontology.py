@@ -74,11 +74,14 @@ EXPECTED_CLASSES = {
     "SolutionRelation": {"qg:ModelLink"},
     "NextDecisionLink": {"qg:ModelLink"},
     "ContextLink": {"qg:ModelLink"},
+    "DomainLink": {"qg:ModelLink"},
+    "SubCategoryLink": {"qg:ModelLink"},
     "SourceType": set(),
     "AuthorType": set(),
     "ImpactLevel": set(),
     "RelationType": set(),
     "NextDecisionType": set(),
+    "ContextType": set(),
 }
 
 EXPECTED_OBJECT_PROPERTIES = {
@@ -114,6 +117,9 @@ EXPECTED_OBJECT_PROPERTIES = {
     "relatedTo",
     "hasNextDecision",
     "hasContext",
+    "contextType",
+    "groupsClass",
+    "hasSubCategory",
     "sourceType",
     "authorType",
     "hasReference",
@@ -200,6 +206,8 @@ EXPECTED_ENUMERATIONS = {
         "MandatoryNext": "mandatory_next",
         "OptionalNext": "optional_next",
         "ConsiderIfNotDecidedYet": "consider_if_not_decided_yet",
+    },
+    "ContextType": {
         "DecideForAllInstancesOf": "decide_for_all_instances_of",
         "DecideForSomeInstancesOf": "decide_for_some_instances_of",
     },
@@ -216,7 +224,15 @@ EXPECTED_SYMBOLS = {
 
 EXPECTED_DISJOINT_GROUPS = [
     {"Decision", "Force", "DesignSolution", "Category", "Context"},
-    {"OptionLink", "ForceImpact", "SolutionRelation", "NextDecisionLink", "ContextLink"},
+    {
+        "OptionLink",
+        "ForceImpact",
+        "SolutionRelation",
+        "NextDecisionLink",
+        "ContextLink",
+        "DomainLink",
+        "SubCategoryLink",
+    },
     set(EXPECTED_ENUMERATIONS),
 ]
 
@@ -306,9 +322,9 @@ def test_ontology_header():
 def test_term_counts():
     """Guards the parametrised label test below against silently checking nothing."""
     terms = declared_terms()
-    assert len(terms) == EXPECTED_TERM_COUNT == 147
-    assert len(names_of_kind("class")) == 43
-    assert len(names_of_kind("object property")) == 35
+    assert len(terms) == EXPECTED_TERM_COUNT == 153
+    assert len(names_of_kind("class")) == 46
+    assert len(names_of_kind("object property")) == 38
     assert len(names_of_kind("datatype property")) == 34
     assert len(names_of_kind("individual")) == 35
     assert not names_of_kind("annotation property")

@@ -37,6 +37,7 @@ def test_every_mapped_value_is_a_declared_individual():
         vocabulary.IMPACT_LEVELS,
         vocabulary.RELATION_TYPES,
         vocabulary.NEXT_DECISION_TYPES,
+        vocabulary.CONTEXT_TYPES,
     ]
     values = {term for mapping in mappings for term in mapping.values()}
     assert (
