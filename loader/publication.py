@@ -19,6 +19,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from .document import AxialTrace
+from .metamodel import LinkKind, read_link
 from .resolve import CONTAINED_CODE, NOT_CODES, Study, canonical
 from .statements import (
     ClassDefinition,
@@ -29,7 +30,6 @@ from .statements import (
     Statement,
 )
 from .study import LoadedStudy
-from .vocabulary import CONTEXT_ROLES, NEXT_DECISION_ROLES, NEXT_DECISION_TYPES
 
 LEVEL_SYMBOLS = {
     "very_positive": "++",
@@ -79,13 +79,12 @@ KIND_NAMES = {
     "domain_class": "Domain Class",
 }
 
-DESIGN_SOLUTIONS = {
-    "practice",
-    "pattern",
-    "decision",
-    "design_solution",
-    "do_nothing_design_solution",
+DRAWN_KINDS = {
+    LinkKind.RELATION: "relation",
+    LinkKind.NEXT_DECISION: "next",
+    LinkKind.CONTEXT: "context",
 }
+"""The link kinds of the decision model that tables and diagrams show, by their short name."""
 
 
 def stereotype_name(variable: str | None) -> str:
@@ -271,11 +270,12 @@ def publication(loaded: LoadedStudy | Study) -> Publication:
             case LinkStatement(role_name=role) if role == CONTAINED_CODE:
                 pass
             case LinkStatement(pairs=pairs, role_name=role, stereotype=stereotype):
-                kind = _link_kind(role, stereotype)
-                for start, end in pairs:
-                    start, end = canonical(start, aliases), canonical(end, aliases)
-                    if kind == "relation" and not _both_solutions(start, end, elements):
-                        continue  # domain-model and other non-guidance links draw nothing here
+                reading = read_link(role, stereotype)  # oriented as CodeableModels reads it
+                kind = DRAWN_KINDS.get(reading.kind)  # type: ignore[arg-type]
+                if kind is None:
+                    continue  # domain-model, category and reference links are not decisions
+                for pair in pairs:
+                    start, end = (canonical(name, aliases) for name in reading.orient(*pair))
                     if kind == "next":
                         nexts.setdefault(start, []).append(end)
                     elif kind == "context":
@@ -308,21 +308,6 @@ def publication(loaded: LoadedStudy | Study) -> Publication:
         links=tuple(dict.fromkeys(links)),
         views=tuple(views),
         from_model=study.model is not None,
-    )
-
-
-def _link_kind(role: str | None, stereotype: str | None) -> str:
-    role = (role or "").strip().lower()
-    if stereotype in NEXT_DECISION_TYPES or role in NEXT_DECISION_ROLES:
-        return "next"
-    if role in CONTEXT_ROLES:
-        return "context"
-    return "relation"
-
-
-def _both_solutions(start: str, end: str, elements: dict[str, Element]) -> bool:
-    return all(
-        name in elements and elements[name].kind in DESIGN_SOLUTIONS for name in (start, end)
     )
 
 
