@@ -46,7 +46,9 @@ Practitioner
 
 """
 
-S1 = HEADER.format(number=1, title="R&D at 100% of data_products #1 <script>", example="yes") + """\
+S1 = (
+    HEADER.format(number=1, title="R&D at 100% of data_products #1 <script>", example="yes")
+    + """\
 > Domain teams should own their data & ship it fast.
 
 **OPEN CODING TRACE:**
@@ -76,8 +78,11 @@ add codes to s1:
     '''
 ```
 """
+)
 
-S2 = HEADER.format(number=2, title="Plain title", example="no") + """\
+S2 = (
+    HEADER.format(number=2, title="Plain title", example="no")
+    + """\
 **AXIAL CODING TRACE:**
 add codes to s2:
 ``` python
@@ -95,6 +100,7 @@ add codes to s2:
 **OPEN CODING TRACE:**
 New force: reuse
 """
+)
 
 
 @pytest.fixture
@@ -158,7 +164,10 @@ def test_latex_tables_escape_mark_and_legend(study):
         r" & \multirow{-2}{\linewidth}{ \cellcolor{emerald_shape_7}{2}} &2.Central\_team \#2&"
         r"\cellcolor{emerald_shape_6}{s2$^{\dagger}$} & f1(-{}-)\\",
     ]
-    assert r"{\bf f1}:Speed 50\% \textless{}b\textgreater{} [s1, s2$^{\dagger}$], {\bf f2}:Reuse [s2]" in overview[8]
+    assert (
+        r"{\bf f1}:Speed 50\% \textless{}b\textgreater{} [s1, s2$^{\dagger}$], {\bf f2}:Reuse [s2]"
+        in overview[8]
+    )
     assert [(c.table, c.evidences, c.ungrounded) for c in ungrounded_counts(load(study))] == [
         ("force_table", 3, 1),
         ("overview_table", 3, 2),
@@ -198,7 +207,9 @@ def test_csv_tables_list_ungrounded_evidences(study):
 
 def test_design_document_with_appendix(study):
     text = design_document(load(study), title="Ownership & <b>")
-    assert text == """\
+    assert (
+        text
+        == """\
 # Ownership &amp; &lt;b&gt;
 
 
@@ -245,6 +256,7 @@ No evidence of this option is grounded in a quote.
 **Ungrounded evidences:** s2
 
 """
+    )
 
 
 def test_derived_views_in_plantuml(study):
@@ -260,9 +272,9 @@ def test_derived_views_in_plantuml(study):
         'class "Speed 50% ~<b~> : Force" as __3_Speed_50___b_\n'
         'class "Reuse : Force" as __4_Reuse\n'
         'class "Central_team #2 : Pattern" as __5_Central_team__2\n'
-        '__1_Who_owns__script_alert_1___script____100____ --> __2_Domain_teams_own_it___ship: '
+        "__1_Who_owns__script_alert_1___script____100____ --> __2_Domain_teams_own_it___ship: "
         '"«Option» \\n{name = "Teams ~& ~<i~>owners~</i~>"}\\n" \n'
-        '__1_Who_owns__script_alert_1___script____100____ --> __5_Central_team__2: '
+        "__1_Who_owns__script_alert_1___script____100____ --> __5_Central_team__2: "
         '"«Option» \\n{name = "One team"}\\n" \n'
         '__2_Domain_teams_own_it___ship --> __3_Speed_50___b_: "«++» \\n" \n'
         '__2_Domain_teams_own_it___ship --> __4_Reuse: "«-» \\n" \n'
@@ -276,7 +288,10 @@ def test_mermaid_and_dot_escape_labels(study):
     view = views(load(study))[0][2]
     mermaid = render(view, "mermaid")
     assert mermaid.startswith("```mermaid\nflowchart TB\n")
-    assert '  n1["Who owns #60;script#62;alert(1)#60;/script#62; #38; 100%_#35;?<br/>: Decision"]' in mermaid
+    assert (
+        '  n1["Who owns #60;script#62;alert(1)#60;/script#62; #38; 100%_#35;?<br/>: Decision"]'
+        in mermaid
+    )
     assert '  n1 -->|"«Option» Teams #38; #60;i#62;owners#60;/i#62;"| n2' in mermaid
     assert '  n2 -->|"«++»"| n3' in mermaid
     dot = render(view, "dot")
@@ -312,7 +327,9 @@ def test_svg_without_graphviz_names_the_package(study, monkeypatch, tmp_path):
     empty.mkdir()
     monkeypatch.setenv("PATH", str(empty))
     view = views(load(study))[0][2]
-    with pytest.raises(ToolMissing, match=r"install the `graphviz` package \(apt-get install graphviz"):
+    with pytest.raises(
+        ToolMissing, match=r"install the `graphviz` package \(apt-get install graphviz"
+    ):
         render(view, "svg")
     result = CliRunner().invoke(main, ["diagram", "traces", "--no-model", "-f", "svg"])
     assert result.exit_code == 2
@@ -417,7 +434,9 @@ def test_tables_command_writes_files_and_counts(study, tmp_path):
         "sources_table.md",
     ]
     assert "force_table: 1 of 3 evidences not grounded in a quote of their source" in result.output
-    assert "overview_table: 2 of 3 evidences not grounded in a quote of their source" in result.output
+    assert (
+        "overview_table: 2 of 3 evidences not grounded in a quote of their source" in result.output
+    )
     result = invoke("tables", "traces", "-f", "csv")
     assert result.stdout.startswith("# sources_table\nid,title,url,tiny_url,")
 
