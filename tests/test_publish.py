@@ -20,7 +20,8 @@ from loader.cli import main
 from loader.design_doc import design_document
 from loader.diagrams import ToolMissing, render, views
 from loader.publication import publication
-from loader.publish_tables import latex_document, render as render_tables, ungrounded_counts
+from loader.publish_tables import render as render_tables
+from loader.publish_tables import ungrounded_counts
 from loader.study import load_study
 
 HEADER = """# s
@@ -216,7 +217,7 @@ def test_design_document_with_appendix(study):
 ## Decision: Who owns &lt;script&gt;alert(1)&lt;/script&gt; &amp; 100%_#?
 **Evidences:** s1, s2
 
-**Context:** 
+**Context:**\x20
 
 ### **Solution Options**
 #### Solution 1: Domain teams own it &amp; ship
@@ -234,7 +235,7 @@ def test_design_document_with_appendix(study):
 
 
 
-# Forces: 
+# Forces:\x20
 - Speed 50% &lt;b&gt; [s1, s2]
 - Reuse [s2]
 
