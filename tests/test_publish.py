@@ -464,3 +464,16 @@ def test_unwritable_output_exits_2(study, tmp_path):
     result = invoke("tables", "traces", "-o", "taken/paper")
     assert result.exit_code == 2
     assert "Error: cannot write taken/paper/sources_table.tex: Not a directory" in result.output
+
+
+def test_stats_draws_the_saturation_plot(study, tmp_path):
+    result = invoke("stats", "traces", "--no-model", "--plot", "sat.svg", "--plot", "sat.png")
+    assert result.exit_code == 0
+    root = ET.parse(tmp_path / "sat.svg").getroot()
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    text = (tmp_path / "sat.svg").read_text(encoding="utf-8")
+    assert ">s1<" in text and ">s2<" in text and ">no new code<" in text
+    assert (tmp_path / "sat.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    result = invoke("stats", "traces", "--plot", "sat.pdf")
+    assert result.exit_code == 2
+    assert "Error: sat.pdf: the plot is written as .svg or .png" in result.output
