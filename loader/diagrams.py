@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import graphviz
 
+from .diagnostics import Diagnostic, info
 from .errors import QualgraphError
 from .publication import Element, Link, Publication, ViewSpec
 
@@ -52,6 +53,11 @@ class SkippedView:
 
     spec: ViewSpec
     reason: str
+
+    def diagnostic(self) -> Diagnostic:
+        return info(
+            self.spec.file, self.spec.line, "view-skipped", f"view {self.spec.name}: {self.reason}"
+        )
 
 
 def views(pub: Publication) -> tuple[tuple[View, ...], tuple[SkippedView, ...]]:

@@ -365,6 +365,13 @@ odd = CBundle("odd", elements=something())
     ]
     # `odd` is a CBundle whose elements cannot be read statically: it is no view at all
     assert [v.name for v in pub.views] == ["who_view", "pair", "lonely"]
+    result = invoke("diagram", "traces", "--model", "model", "-v", "-o", "out")
+    assert result.exit_code == 0
+    assert (
+        "model/views.py:15: info[view-skipped]: view lonely: no decision-model link among its "
+        "elements" in result.output
+    )
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["pair.txt", "who_view.txt"]
 
 
 def test_declared_connected_view_stops_at_forces(tmp_path, monkeypatch):

@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from ..design_doc import design_document
+from ..diagnostics import Diagnostic
 from ..diagrams import FORMATS as DIAGRAM_FORMATS
 from ..diagrams import render as render_view
 from ..diagrams import views
@@ -20,6 +21,7 @@ from ..publication import Publication, publication
 from ..publish_tables import FORMATS as TABLE_FORMATS
 from ..publish_tables import TABLES, latex_document, ungrounded_counts
 from ..publish_tables import render as render_tables
+from ..study import natural_key
 from .common import (
     CommandError,
     StudyInputs,
@@ -38,10 +40,15 @@ directory_option = click.option(
 )
 
 
-def _load(inputs: StudyInputs) -> Publication:
+def _load(inputs: StudyInputs, report: bool = True) -> tuple[Publication, tuple[Diagnostic, ...]]:
     loaded = inputs.load()
-    report_diagnostics(loaded.diagnostics, inputs.verbose)
-    return publication(loaded)
+    if report:
+        report_diagnostics(loaded.diagnostics, inputs.verbose)
+    return publication(loaded), loaded.diagnostics
+
+
+def _place(diagnostic: Diagnostic) -> tuple[object, ...]:
+    return (natural_key(diagnostic.file), diagnostic.line)
 
 
 def _write(folder: Path, name: str, text: str) -> None:
@@ -73,7 +80,7 @@ def tables(inputs: StudyInputs, fmt: str, output_dir: Path | None) -> None:
 
     Example: qualgraph tables study/traces -f latex -o paper/tables
     """
-    pub = _load(inputs)
+    pub, _ = _load(inputs)
     link_from = str(output_dir) if output_dir is not None else None
     rendered = render_tables(pub, fmt, link_from)
     suffix = TABLE_FORMATS[fmt]
@@ -108,7 +115,7 @@ def design(inputs: StudyInputs, output: Path | None, title: str) -> None:
 
     Example: qualgraph design study/traces -o design.md
     """
-    pub = _load(inputs)
+    pub, _ = _load(inputs)
     write_output(design_document(pub, title), output)
 
 
@@ -132,14 +139,12 @@ def diagram(inputs: StudyInputs, fmt: str, output_dir: Path | None) -> None:
 
     Example: qualgraph diagram study/traces -f svg -o diagrams/
     """
-    pub = _load(inputs)
+    pub, diagnostics = _load(inputs, report=False)
     made, skipped = views(pub)
-    for view in skipped:
-        click.echo(
-            f"{view.spec.file}:{view.spec.line}: info[view-skipped]: view {view.spec.name}: "
-            f"{view.reason}",
-            err=True,
-        )
+    report_diagnostics(
+        tuple(sorted(diagnostics + tuple(s.diagnostic() for s in skipped), key=_place)),
+        inputs.verbose,
+    )
     try:
         rendered = [(view.name, render_view(view, fmt)) for view in made]
     except QualgraphError as exc:
