@@ -217,8 +217,12 @@ def design(text: str):
 
 
 def test_design_document_matches_the_published_one(corpus, pub):
+    text = published(corpus, "design", "data_as_a_product_design.md")
     mine = design(design_document(pub))
-    theirs = design(published(corpus, "design", "data_as_a_product_design.md"))
+    theirs = design(text)
+    # the one difference: the generator's heading is hard-coded (from another study)
+    assert text.splitlines()[0] == "# API design"
+    assert design_document(pub, title="API design").split("# Appendix")[0] == text
     assert list(mine[0]) == list(theirs[0])
     assert mine == theirs
     assert sum(len(o["forces"]) for d in theirs[0].values() for o in d["options"]) == 273
