@@ -65,6 +65,14 @@ def views(pub: Publication) -> tuple[tuple[View, ...], tuple[SkippedView, ...]]:
     if pub.views:
         made, skipped = [], []
         for spec in pub.views:
+            if spec.problem is not None:
+                skipped.append(SkippedView(spec, spec.problem))
+                continue
+            if spec.start is not None and spec.start not in pub.elements:
+                skipped.append(
+                    SkippedView(spec, f"it starts at {spec.start}, which is not defined")
+                )
+                continue
             view = declared_view(pub, spec)
             if not view.links:
                 skipped.append(SkippedView(spec, "no decision-model link among its elements"))
@@ -127,7 +135,9 @@ def declared_view(pub: Publication, spec: ViewSpec) -> View:
 def derived_views(pub: Publication) -> tuple[View, ...]:
     decisions = [d.element.identifier for d in pub.decisions]
     forces = {name for name, e in pub.elements.items() if e.kind == "force"}
-    made = [_view(pub, "_all", list(pub.elements)), _view(pub, "inter_decision_links", decisions)]
+    made = [_view(pub, "_all", list(pub.elements))]
+    if decisions:
+        made.append(_view(pub, "inter_decision_links", decisions))
     for decision in decisions:
         others = set(decisions) - {decision}
         made.append(_view(pub, decision, connected(pub, decision, others, forces)))

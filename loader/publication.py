@@ -197,6 +197,8 @@ class ViewSpec:
     stop: tuple[str, ...] = ()
     file: str = ""
     line: int = 0
+    problem: str | None = None
+    """Why the view's elements could not be read (then it is not drawn)."""
 
 
 @dataclass(frozen=True)
@@ -282,9 +284,7 @@ def publication(loaded: LoadedStudy | Study) -> Publication:
                         contexts.setdefault(start, []).append(end)
                     links.append(Link(start, end, kind, stereotype_name(stereotype)))
             case Skipped(reason="CBundle view"):
-                view = read_view(statement.text, file, statement.line, statements)
-                if view is not None:
-                    views.append(view)
+                views.append(read_view(statement.text, file, statement.line, statements))
     fids = {force: f"f{index}" for index, force in enumerate(forces, start=1)}
     return Publication(
         sources=_sources(study),
@@ -435,56 +435,55 @@ def _flag(value: object) -> bool | None:
 # -- views declared in the model (CBundle), read with ast --------------------------------------
 
 
-def read_view(
-    text: str, file: str, line: int, statements: list[tuple[str, Statement]]
-) -> ViewSpec | None:
-    """`v = CBundle("name", elements=...)` as a ViewSpec; None when the form is not understood.
+def read_view(text: str, file: str, line: int, statements: list[tuple[str, Statement]]) -> ViewSpec:
+    """`v = CBundle("name", elements=...)` as a ViewSpec, with `problem` set when its elements
+    cannot be known without running the model.
 
     Understood: a list of names (`[a, b]`, `x.class_object` allowed), and
     `x[.class_object].get_connected_elements(stop_elements_exclusive=...)` where the stops are
     names, lists of names, sums of those, or a variable bound to
     `[f.class_object for f in <metaclass>.all_classes]` (every code of that metaclass)."""
+    name = f"view at line {line}"
+
+    def unread(problem: str) -> ViewSpec:
+        return ViewSpec(name, file=file, line=line, problem=problem)
+
     try:
         tree = ast.parse(text.strip())
     except SyntaxError:
-        return None
-    if not tree.body or not isinstance(tree.body[0], ast.Assign | ast.Expr):
-        return None
-    call = tree.body[0].value
-    if not isinstance(call, ast.Call) or not call.args:
-        return None
-    name_node = call.args[0]
-    if not isinstance(name_node, ast.Constant) or not isinstance(name_node.value, str):
-        return None
+        return unread("its python does not parse")
+    statement = tree.body[0] if tree.body else None
+    call = statement.value if isinstance(statement, ast.Assign | ast.Expr) else None
+    if not isinstance(call, ast.Call):
+        return unread("not a CBundle(...) call")
+    if call.args and isinstance(call.args[0], ast.Constant) and isinstance(call.args[0].value, str):
+        name = call.args[0].value
     keywords = {k.arg: k.value for k in call.keywords}
-    elements = keywords.get("elements")
-    if elements is None and len(call.args) > 1:
-        elements = call.args[1]
+    elements = keywords.get("elements", call.args[1] if len(call.args) > 1 else None)
     if elements is None:
-        return None
+        return unread("it names no elements")
     listed = _names(elements, statements)
     if listed is not None:
-        return ViewSpec(name_node.value, tuple(listed), file=file, line=line)
+        return ViewSpec(name, tuple(listed), file=file, line=line)
     if (
         isinstance(elements, ast.Call)
         and isinstance(elements.func, ast.Attribute)
         and elements.func.attr == "get_connected_elements"
+        and _name(elements.func.value) is not None
     ):
-        start = _name(elements.func.value)
-        if start is None:
-            return None
         inner = {k.arg: k.value for k in elements.keywords}
+        unknown = sorted(set(inner) - {"stop_elements_exclusive"})
+        if unknown:  # stop_elements_inclusive, add_stereotypes, ...: not used by studies so far
+            return unread(f"get_connected_elements({unknown[0]}=...) is not read")
         stops: list[str] = []
-        for key in ("stop_elements_exclusive",):
-            if key in inner:
-                found = _names(inner[key], statements)
-                if found is None:
-                    return None
-                stops.extend(found)
-        if "stop_elements_inclusive" in inner:
-            return None  # not used by studies so far; better no view than a wrong one
-        return ViewSpec(name_node.value, start=start, stop=tuple(stops), file=file, line=line)
-    return None
+        if "stop_elements_exclusive" in inner:
+            found = _names(inner["stop_elements_exclusive"], statements)
+            if found is None:
+                return unread("its stop elements cannot be read without running the model")
+            stops = found
+        start = _name(elements.func.value)
+        return ViewSpec(name, start=start, stop=tuple(stops), file=file, line=line)
+    return unread("its elements cannot be read without running the model")
 
 
 def _name(node) -> str | None:

@@ -350,6 +350,8 @@ who_view = CBundle("who_view", elements=who.class_object.get_connected_elements(
 pair = CBundle("pair", elements=[central, own_it])
 lonely = CBundle("lonely", elements=[reuse])
 odd = CBundle("odd", elements=something())
+typo = CBundle("typo", elements=whoo.get_connected_elements())
+inclusive = CBundle("inclusive", elements=who.get_connected_elements(stop_elements_inclusive=[central]))
 """,
         encoding="utf-8",
     )
@@ -360,11 +362,17 @@ odd = CBundle("odd", elements=something())
     assert [(link.start, link.end, link.stereotype) for link in made[1].links] == [
         ("central", "own_it", "Can Use")
     ]
-    assert [(s.spec.name, s.spec.file, s.spec.line) for s in skipped] == [
-        ("lonely", "model/views.py", 15)
+    assert [(s.spec.name, s.spec.file, s.spec.line, s.reason) for s in skipped] == [
+        ("lonely", "model/views.py", 15, "no decision-model link among its elements"),
+        ("odd", "model/views.py", 16, "its elements cannot be read without running the model"),
+        ("typo", "model/views.py", 17, "it starts at whoo, which is not defined"),
+        (
+            "inclusive",
+            "model/views.py",
+            18,
+            "get_connected_elements(stop_elements_inclusive=...) is not read",
+        ),
     ]
-    # `odd` is a CBundle whose elements cannot be read statically: it is no view at all
-    assert [v.name for v in pub.views] == ["who_view", "pair", "lonely"]
     result = invoke("diagram", "traces", "--model", "model", "-v", "-o", "out")
     assert result.exit_code == 0
     assert (
