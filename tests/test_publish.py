@@ -492,3 +492,23 @@ def test_stats_draws_the_saturation_plot(study, tmp_path):
     result = invoke("stats", "traces", "--plot", "sat.pdf")
     assert result.exit_code == 2
     assert "Error: sat.pdf: the plot is written as .svg or .png" in result.output
+
+
+def test_double_quotes_in_labels_stay_inside_their_strings():
+    from loader.diagrams import View
+    from loader.publication import Element, Link
+
+    view = View(
+        "v",
+        (Element("a", 'Say "hi"', "decision"), Element("b", "B", "practice")),
+        (Link("a", "b", "option", "Option", 'named "n"'),),
+    )
+    assert "class \"Say 'hi' : Decision\" as __1_Say__hi_\n" in render(view, "plantuml")
+    assert "{name = \"named 'n'\"}" in render(view, "plantuml")
+    assert '  n1["Say #34;hi#34;<br/>: Decision"]' in render(view, "mermaid")
+    assert '  n1 -->|"«Option» named #34;n#34;"| n2' in render(view, "mermaid")
+    assert 'n1 [label="Say \\"hi\\"\\n: Decision"]' in render(view, "dot")
+    if shutil.which("dot"):
+        root = ET.fromstring(render(view, "svg"))
+        texts = {"".join(t.itertext()) for t in root.iter("{http://www.w3.org/2000/svg}text")}
+        assert {'Say "hi"', ": Decision", "«Option»", 'named "n"'} <= texts
