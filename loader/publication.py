@@ -254,12 +254,12 @@ def publication(loaded: LoadedStudy | Study) -> Publication:
     views: list[ViewSpec] = []
     for file, statement in statements:
         match statement:
-            case ClassDefinition(metaclass="decision", variable=variable) if variable:
-                if variable not in decisions:
-                    decisions.append(variable)
-            case ClassDefinition(metaclass="force", variable=variable) if variable:
-                if variable not in forces:
-                    forces.append(variable)
+            case ClassDefinition(metaclass="decision" | "force" as kind, variable=variable) if (
+                variable and variable in elements and elements[variable].kind == kind
+            ):  # in definition order, of the kind the codebook finally gives the code
+                found = decisions if kind == "decision" else forces
+                if variable not in found:
+                    found.append(variable)
             case OptionLink(decision=decision, option=option, name=name):
                 decision, option = canonical(decision, aliases), canonical(option, aliases)
                 options.setdefault(decision, []).append((option, name))
@@ -267,7 +267,9 @@ def publication(loaded: LoadedStudy | Study) -> Publication:
             case ForceImpact(solution=solution, force=force, level=level):
                 solution, force = canonical(solution, aliases), canonical(force, aliases)
                 symbol = LEVEL_SYMBOLS.get(level, level)
-                impacts.setdefault(solution, []).append(Impact(force, symbol, file, statement.line))
+                known = impacts.setdefault(solution, [])
+                if not any(i.force == force and i.level == symbol for i in known):
+                    known.append(Impact(force, symbol, file, statement.line))  # once per pair
                 links.append(Link(solution, force, "impact", symbol))
             case LinkStatement(role_name=role) if role == CONTAINED_CODE:
                 pass

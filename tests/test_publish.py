@@ -512,3 +512,30 @@ def test_double_quotes_in_labels_stay_inside_their_strings():
         root = ET.fromstring(render(view, "svg"))
         texts = {"".join(t.itertext()) for t in root.iter("{http://www.w3.org/2000/svg}text")}
         assert {'Say "hi"', ": Decision", "«Option»", 'named "n"'} <= texts
+
+
+def test_a_later_trace_repeating_links_adds_no_duplicate(study):
+    (study / "s_3.md").write_text(
+        HEADER.format(number=3, title="Third", example="no")
+        + """\
+> Ownership again.
+
+**AXIAL CODING TRACE:**
+added:
+``` python
+    add_decision_option_link(who, own_it, "Teams again")
+    add_force_relations({own_it: {speed: very_positive, reuse: positive}})
+```
+""",
+        encoding="utf-8",
+    )
+    (decision,) = load(study).decisions
+    assert [(o.element.identifier, o.name) for o in decision.options] == [
+        ("own_it", "Teams & <i>owners</i>"),
+        ("central", "One team"),
+    ]
+    assert [(i.force, i.level) for i in decision.options[0].impacts] == [
+        ("speed", "++"),
+        ("reuse", "-"),
+        ("reuse", "+"),
+    ]
