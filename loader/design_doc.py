@@ -15,8 +15,8 @@ from .publication import Evidence, Publication
 APPENDIX = "Appendix: the quotes behind each option"
 
 
-def _names(items: Sequence[object]) -> str:
-    return ", ".join(getattr(item, "source", None) or item.label for item in items)
+def _sources(evidences: Sequence[Evidence]) -> str:
+    return ", ".join(e.source for e in evidences)
 
 
 def _escape(text: str) -> str:
@@ -29,12 +29,12 @@ def design_document(pub: Publication, title: str = "Design") -> str:
     for decision in pub.decisions:
         out.append(f"## Decision: {_escape(decision.element.label)}\n")
         decision_sources = {e.source for e in decision.evidences}
-        out.append(f"**Evidences:** {_names(decision.evidences)}\n\n")
-        out.append(f"**Context:** {_escape(_names(decision.contexts))}\n")
+        out.append(f"**Evidences:** {_sources(decision.evidences)}\n\n")
+        out.append(f"**Context:** {_escape(', '.join(c.label for c in decision.contexts))}\n")
         out.append("\n### **Solution Options**\n")
         for index, option in enumerate(decision.options, start=1):
             out.append(f"#### Solution {index}: {_escape(option.element.label)}\n")
-            out.append(f"**Evidences:** {_names(option.evidences)}\n\n")
+            out.append(f"**Evidences:** {_sources(option.evidences)}\n\n")
             if option.impacts:
                 out.append("**Forces:**\n")
                 for impact in option.impacts:
@@ -52,7 +52,7 @@ def design_document(pub: Publication, title: str = "Design") -> str:
         out.append("\n\n")
     out.append("# Forces: \n")
     for force in pub.forces:
-        out.append(f"- {_escape(force.element.label)} [{_names(force.evidences)}]\n")
+        out.append(f"- {_escape(force.element.label)} [{_sources(force.evidences)}]\n")
     out.append("\n\n")
     out.append(appendix(pub))
     return "".join(out)

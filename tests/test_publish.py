@@ -539,3 +539,28 @@ added:
         ("reuse", "-"),
         ("reuse", "+"),
     ]
+
+
+def test_context_links_reach_the_design_document_and_views(study):
+    (study / "s_3.md").write_text(
+        HEADER.format(number=3, title="Third", example="no")
+        + """\
+> Each domain team decides for its own data.
+
+**AXIAL CODING TRACE:**
+added:
+``` python
+    domain_team = CClass(domain_metaclass, "Domain team & co")
+    add_links({who: [domain_team]}, role_name="context",
+              stereotype_instances=decide_for_all_instances_of)
+```
+""",
+        encoding="utf-8",
+    )
+    pub = load(study)
+    assert "**Context:** Domain team &amp; co\n" in design_document(pub)
+    view = next(v for v in views(pub)[0] if v.name == "who")
+    assert ("who", "domain_team", "context", "decide for all instances of") in {
+        (link.start, link.end, link.kind, link.stereotype) for link in view.links
+    }
+    assert 'class "Domain team ~& co : Domain Class"' in render(view, "plantuml")
