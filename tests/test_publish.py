@@ -564,3 +564,43 @@ added:
         (link.start, link.end, link.kind, link.stereotype) for link in view.links
     }
     assert 'class "Domain team ~& co : Domain Class"' in render(view, "plantuml")
+
+
+def test_overview_rows_for_one_option_and_none(study):
+    (study / "s_3.md").write_text(
+        HEADER.format(number=3, title="Third", example="no")
+        + """\
+> Deploy it on one cluster.
+
+**AXIAL CODING TRACE:**
+added:
+``` python
+    how = CClass(decision, "How to deploy?")
+    cluster = CClass(practice, "One cluster")
+    add_decision_option_link(how, cluster, "cluster")
+    later = CClass(decision, "Decided later")
+```
+
+add codes to s3:
+``` python
+    '''
+        how,
+        cluster
+    '''
+```
+""",
+        encoding="utf-8",
+    )
+    text = render_tables(load(study), "latex")["overview_table"]
+    lines = text.splitlines()
+    assert lines[6:8] == [
+        r"\multirow{1}{\linewidth}{How to deploy?} &\multirow{1}{\linewidth}{ "
+        r"\cellcolor{emerald_shape_4}{1}} &1.One cluster&\cellcolor{emerald_shape_7}{s3} & \\",
+        r"Decided later & \cellcolor{emerald_shape_1}{0} & & & \\",
+    ]
+    assert _balanced(text)
+    markdown = render_tables(load(study), "markdown")["overview_table"].splitlines()
+    assert markdown[4:6] == [
+        '| How to deploy? | 1 | 1. One cluster | [s3](traces/s_3.md#L22 "traces/s_3.md:22") |  |',
+        "| Decided later | 0 |  |  |  |",
+    ]
