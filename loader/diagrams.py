@@ -6,7 +6,8 @@ any decision-model link (option links, relations, next-decision links, impacts, 
 direction) without passing its stop elements, as CodeableModels' `get_connected_elements`
 collects them. Otherwise a view per decision is derived (the decision, the solutions reached
 from it without crossing another decision, and the forces they impact), plus `_all` and
-`inter_decision_links`. A view draws every link whose two ends it holds.
+`inter_decision_links`. A view draws every link whose two ends it holds, by start element in
+element order, then association (`ASSOCIATION_ORDER`), as CodeableModels' renderer lists them.
 
 PlantUML text has the classes and stereotyped links of CodeableModels' object-model renderer;
 Mermaid renders on GitHub as it is; DOT and SVG come from Graphviz (`dot` must be installed
@@ -28,12 +29,20 @@ from .publication import Element, Link, Publication, ViewSpec
 FORMATS = {"plantuml": ".txt", "dot": ".dot", "mermaid": ".md", "svg": ".svg"}
 NAME_BREAK = 45
 """Characters after which a class name is broken at the next space (the study's setting)."""
+LABEL_BREAK = 33
+"""The same for a link's tagged values, as found in the published diagrams."""
 
 GRAPHVIZ_MISSING = (
     "Graphviz's `dot` program is needed for SVG and was not found: install the `graphviz` "
     "package (apt-get install graphviz, brew install graphviz), or use -f dot / -f plantuml / "
     "-f mermaid"
 )
+
+
+ASSOCIATION_ORDER = {"impact": 0, "relation": 1, "next": 2, "option": 3, "context": 4}
+"""The order in which the guidance metamodel declares the associations: CodeableModels'
+renderer lists an element's links association by association in that order, each in the
+order the links were made."""
 
 
 class ToolMissing(QualgraphError):
@@ -121,9 +130,10 @@ def _element(pub: Publication, name: str) -> Element:
 
 
 def _view(pub: Publication, name: str, members: list[str]) -> View:
-    names = set(members)
-    links = tuple(link for link in pub.links if link.start in names and link.end in names)
-    return View(name, tuple(_element(pub, m) for m in dict.fromkeys(members)), links)
+    order = {member: index for index, member in enumerate(dict.fromkeys(members))}
+    links = [link for link in pub.links if link.start in order and link.end in order]
+    links.sort(key=lambda link: (order[link.start], ASSOCIATION_ORDER.get(link.kind, 9)))
+    return View(name, tuple(_element(pub, m) for m in order), tuple(links))
 
 
 def declared_view(pub: Publication, spec: ViewSpec) -> View:
@@ -158,15 +168,25 @@ skinparam classfontstyle bold
 
 
 def break_name(name: str, length: int = NAME_BREAK) -> str:
-    """Break at the first space once a line has `length` characters (CodeableModels' rule)."""
-    lines, current = [], ""
-    for char in name:
-        if char == " " and len(current) >= length:
-            lines.append(current)
-            current = ""
-            continue
-        current += char
-    return "\\n".join([*lines, current])
+    """Break at a space once a line has `length` characters, but not after a `:` nor before a
+    `=` (CodeableModels' rule; a line break is PlantUML's two characters `\\n`)."""
+    if len(name) <= length:
+        return name
+    lines, first, count = [], 0, 0
+    for index, char in enumerate(name):
+        if char == " " and count >= length:
+            if name[index - 1] != ":" and name[index + 1 : index + 2] != "=":
+                lines.append(name[first:index])
+                first, count = index + 1, 0
+        count += 1
+    return "\\n".join([*lines, name[first:]])
+
+
+def tagged_value(name: str) -> str:
+    """An option link's `{name = "..."}`, broken as the published diagrams have it: the
+    tagged value at NAME_BREAK characters, then the result again at LABEL_BREAK (this
+    reproduces all 35 option labels of the first study)."""
+    return break_name(break_name(f'name = "{name}"'), LABEL_BREAK)
 
 
 def plantuml_escape(text: str) -> str:
@@ -186,12 +206,13 @@ def plantuml(view: View) -> str:
     for index, element in enumerate(view.elements, start=1):
         names[element.identifier] = alias(index, element.label)
         label = break_name(plantuml_escape(element.label))
-        sep = "\\n : " if len(element.label) > NAME_BREAK else " : "
+        long = len(f"{element.label} : {element.kind_name}") > NAME_BREAK
+        sep = "\\n : " if long else " : "
         out.append(f'class "{label}{sep}{element.kind_name}" as {names[element.identifier]}\n')
     for link in view.links:
         text = f"«{plantuml_escape(link.stereotype)}» \\n"
         if link.name:
-            text += '{name = "' + plantuml_escape(link.name) + '"}\\n'
+            text += "{" + tagged_value(plantuml_escape(link.name)) + "}\\n"
         out.append(f'{names[link.start]} --> {names[link.end]}: "{text}" \n')
     out.append("@enduml\n")
     return "".join(out)

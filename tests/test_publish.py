@@ -267,7 +267,7 @@ def test_derived_views_in_plantuml(study):
     text = render(made[2], "plantuml")
     body = text.split("skinparam classfontstyle bold\n")[1]
     assert body == (
-        'class "Who owns ~<script~>alert(1)~</script~> ~& 100%_#? : Decision" as '
+        'class "Who owns ~<script~>alert(1)~</script~> ~& 100%_#?\\n : Decision" as '
         "__1_Who_owns__script_alert_1___script____100____\n"
         'class "Domain teams own it ~& ship : Practice" as __2_Domain_teams_own_it___ship\n'
         'class "Speed 50% ~<b~> : Force" as __3_Speed_50___b_\n'

@@ -282,6 +282,15 @@ def test_plantuml_views_match_the_published_ones(corpus, pub):
     assert len(plantuml_sets(published(corpus, "diagrams", "_all.txt"))[1]) == 437
 
 
+def test_plantuml_views_are_the_published_text(corpus, pub):
+    """Beyond the sets: the same text, class numbers, link order and line breaks included
+    (the published files are Windows-1252, qualgraph writes UTF-8)."""
+    made, _ = views(pub)
+    for view in made:
+        expected = published(corpus, "diagrams", view.name + ".txt").replace("\r\n", "\n")
+        assert render(view, "plantuml") == expected, view.name
+
+
 def test_ungrounded_evidence_counts(pub):
     counts = {c.table: (c.ungrounded, c.evidences) for c in ungrounded_counts(pub)}
     assert counts == {"force_table": (101, 205), "overview_table": (282, 462)}
