@@ -171,7 +171,7 @@ def latex_sources(pub: Publication) -> str:
             f"{latex_escape(row.source_type)} & {_yes_no(row.example)} & "
             f"{_yes_no(row.source_code)}\\\\\n"
         )
-    return text + "\\hline\n\\end{tabular}\n"
+    return text + "\\bottomrule\n\\end{tabular}\n"  # booktabs, as the published table
 
 
 def latex_forces(pub: Publication) -> str:
@@ -239,11 +239,11 @@ def latex_overview(pub: Publication) -> str:
     text += (
         "\\multicolumn{5}{l}{\\parbox{\\textwidth}{\\smallskip\n{\\bf Forces Codes/Sources}: "
         + footnote
-        + "}}\\\\\n"
+        + "}}"
     )
     evidences = [e for d in pub.decisions for o in d.options for e in o.evidences]
-    text += _latex_legend(5, evidences + [e for f in pub.forces for e in f.evidences])
-    return text + "\\end{tabular}\n"
+    legend = _latex_legend(5, evidences + [e for f in pub.forces for e in f.evidences])
+    return text + ("\\\\\n" + legend if legend else "\n") + "\\end{tabular}\n"
 
 
 # -- Markdown ---------------------------------------------------------------------------------
