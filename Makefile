@@ -31,6 +31,7 @@ bench: $(STAMP)  ## print load, query and validation figures (seed, real study, 
 	$(PY) -m benchmarks.bench_load
 	$(PY) -m benchmarks.bench_query
 	$(PY) -m benchmarks.bench_validate
+	$(PY) -m benchmarks.bench_publish
 
 clean:  ## remove the virtualenv and outputs
 	rm -rf $(VENV) out

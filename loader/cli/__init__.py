@@ -13,6 +13,7 @@ import click
 
 from .evidence import trace_report
 from .graph import export, load
+from .publish import design, diagram, tables
 from .query import query, stats
 from .reason import reason
 from .validate import validate_command
@@ -27,7 +28,18 @@ def main() -> None:
     """
 
 
-for command in (load, export, query, stats, reason, trace_report, validate_command):
+for command in (
+    load,
+    export,
+    query,
+    stats,
+    reason,
+    trace_report,
+    validate_command,
+    tables,
+    design,
+    diagram,
+):
     main.add_command(command)
 
 

@@ -27,6 +27,7 @@ from ..query import (
     run,
 )
 from ..rdf_input import RDF_SUFFIXES, load_rdf, rdf_format
+from ..saturation import plot_saturation
 from ..stats import StudyStats, study_stats
 from ..store import Rows, to_store
 from ..study import TRACE_SUFFIXES, LoadedStudy
@@ -191,13 +192,21 @@ def _saturation(result: StudyStats) -> Table:
 
 @click.command()
 @study_options
-def stats(inputs: StudyInputs) -> None:
+@click.option(
+    "--plot",
+    "plots",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also draw the saturation plot into FILE (.svg or .png; repeatable).",
+)
+def stats(inputs: StudyInputs, plots: tuple[Path, ...]) -> None:
     """Summarise a study on one screen, then its saturation table.
 
     Sources by type, quotes, codes by kind, groundings, decisions and options, impacts,
-    diagnostics; then, per source in coding order, the codes it introduces.
+    diagnostics; then, per source in coding order, the codes it introduces. --plot draws the
+    cumulative new codes over the coding order, marking the sources that add none.
 
-    Example: qualgraph stats traces/
+    Example: qualgraph stats traces/ --plot saturation.svg
     """
     store, loaded = study_store(inputs)
     summary = summarize(loaded.study, loaded.diagnostics) if loaded else None
@@ -208,5 +217,10 @@ def stats(inputs: StudyInputs) -> None:
     console = Console(highlight=False)
     console.print(_overview(result))
     console.print(_saturation(result))
+    for plot in plots:
+        try:
+            plot_saturation(result.saturation, plot)
+        except QualgraphError as exc:
+            raise CommandError(str(exc)) from exc
     if inputs.verbose and loaded is not None:
         report_diagnostics(loaded.diagnostics, inputs.verbose)
