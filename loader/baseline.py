@@ -100,7 +100,7 @@ def read_baseline(path: Path) -> tuple[Entry, ...]:
         raise InputError(f"{path}: not a qualgraph baseline (not JSON: {exc})") from exc
     if not isinstance(document, dict) or document.get(FORMAT_KEY) != VERSION:
         raise InputError(
-            f"{path}: not a qualgraph baseline (no \"{FORMAT_KEY}\": {VERSION}); "
+            f'{path}: not a qualgraph baseline (no "{FORMAT_KEY}": {VERSION}); '
             "write one with --write-baseline"
         )
     try:

@@ -69,7 +69,7 @@ def find_config(start: Path) -> Path | None:
 
 
 def load_config(start: Path, explicit: Path | None = None) -> Config:
-    """The configuration `explicit` names, or the one found upward from `start`, read and checked."""
+    """The configuration `explicit` names, or the one found upward from `start`, checked."""
     path = explicit if explicit is not None else find_config(start)
     if path is None:
         return Config()
@@ -96,9 +96,7 @@ def _check(table: Mapping[str, object], folder: Path, label: str) -> dict[str, o
     values: dict[str, object] = {}
     for key, value in table.items():
         if key not in KEYS:
-            raise ConfigError(
-                f"{label}: unknown key {key!r} (known: {', '.join(KEYS)})"
-            )
+            raise ConfigError(f"{label}: unknown key {key!r} (known: {', '.join(KEYS)})")
         values[key] = _value(key, value, folder, label)
     return values
 
@@ -134,7 +132,7 @@ def _value(key: str, value: object, folder: Path, label: str) -> object:
         return tuple(value)
     if key == "severity":
         if not isinstance(value, dict) or not all(level in LEVELS for level in value.values()):
-            raise wrong("a table of rule = \"error\" | \"warning\" | \"info\"")
+            raise wrong('a table of rule = "error" | "warning" | "info"')
         return dict(value)
     # per-file-ignores: glob = [rules]
     if not isinstance(value, dict) or not all(

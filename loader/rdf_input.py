@@ -66,11 +66,18 @@ def check_xml_entities(path: Path) -> None:
     for _percent, name, external, double, single in entities:
         value = double or single
         if external:
-            refused = f"the XML entity {name} is external ({external}); external entities are not read"
+            refused = (
+                f"the XML entity {name} is external ({external}); external entities are not read"
+            )
         elif _REFERENCE.search(value):
-            refused = f"the XML entity {name} refers to another entity; nested entities are not read"
+            refused = (
+                f"the XML entity {name} refers to another entity; nested entities are not read"
+            )
         elif len(value) > MAX_ENTITY_LENGTH:
-            refused = f"the XML entity {name} is {len(value)} characters long (at most {MAX_ENTITY_LENGTH})"
+            refused = (
+                f"the XML entity {name} is {len(value)} characters long "
+                f"(at most {MAX_ENTITY_LENGTH} are read)"
+            )
         if refused:
             break
     if refused:

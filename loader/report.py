@@ -161,7 +161,9 @@ class RulePolicy:
                 for pattern, rules in self.per_file_ignores.items()
             ):
                 continue
-            level = next((lv for name, lv in self.severity.items() if _names((name,), f.rule)), None)
+            level = next(
+                (lv for name, lv in self.severity.items() if _names((name,), f.rule)), None
+            )
             kept.append(f if level is None else replace(f, severity=Severity[level.upper()]))
         return tuple(kept)
 
@@ -177,7 +179,9 @@ def _names(names: Iterable[str], rule: str) -> bool:
 
 def _glob(pattern: str, file: str) -> bool:
     """Ruff's per-file-ignores: a glob on the path, or on the file name when it has no `/`."""
-    return fnmatchcase(file, pattern) or ("/" not in pattern and fnmatchcase(file.rsplit("/", 1)[-1], pattern))
+    return fnmatchcase(file, pattern) or (
+        "/" not in pattern and fnmatchcase(file.rsplit("/", 1)[-1], pattern)
+    )
 
 
 class Compactor:
@@ -214,9 +218,7 @@ def attribute_claims(triples: NTriples, study: Study, base: str) -> dict[str, st
     claim the model makes for s1 is about s1's trace (see `Finding.trace`)."""
     iris = NTriplesIris(base)
     traces = {iris.source(t.source_id): t.document.name for t in study.traces if t.source_id}
-    return {
-        s[1:-1]: traces[o] for s, p, o in triples if p == _CLAIMANT and o in traces
-    }
+    return {s[1:-1]: traces[o] for s, p, o in triples if p == _CLAIMANT and o in traces}
 
 
 def merge(
@@ -403,7 +405,9 @@ def render_step_summary(report: Report, worst: int = 10) -> str:
     by_rule = Counter((f.rule, f.severity) for f in report.findings)
     if by_rule:
         lines += ["| rule | severity | findings |", "|---|---|---:|"]
-        for (rule, level), count in sorted(by_rule.items(), key=lambda i: (-i[0][1], -i[1], i[0][0])):
+        for (rule, level), count in sorted(
+            by_rule.items(), key=lambda i: (-i[0][1], -i[1], i[0][0])
+        ):
             lines.append(f"| `{_cell(rule)}` | {level} | {count} |")
         lines.append("")
     by_file = Counter(
@@ -412,7 +416,9 @@ def render_step_summary(report: Report, worst: int = 10) -> str:
     if by_file:
         lines += [f"Files with the most findings at {report.fail_on} or above:", ""]
         lines += ["| file | findings |", "|---|---:|"]
-        for file, count in sorted(by_file.items(), key=lambda i: (-i[1], natural_key(i[0])))[:worst]:
+        for file, count in sorted(by_file.items(), key=lambda i: (-i[1], natural_key(i[0])))[
+            :worst
+        ]:
             lines.append(f"| `{_cell(file)}` | {count} |")
         lines.append("")
     return "\n".join(lines)

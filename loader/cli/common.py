@@ -10,9 +10,9 @@ import functools
 import gc
 import os
 import sys
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -84,6 +84,12 @@ def check_base(base: str, origin: str = "--base") -> str:
             f"{origin} {base!r} is not an absolute IRI (for example https://example.org/study/)"
         )
     return base
+
+
+def read_files(loaded: LoadedStudy) -> list[Path]:
+    """Every file a study was read from: its traces and its model files."""
+    model = loaded.study.model
+    return [*loaded.files, *(Path(f.name) for f in (model.files if model is not None else ()))]
 
 
 def guard_output(output: Path | None, inputs: Iterable[Path]) -> None:

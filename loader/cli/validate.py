@@ -41,6 +41,7 @@ from .common import (
     StudyInputs,
     configured,
     guard_output,
+    read_files,
     settings,
     study_options,
     write_output,
@@ -125,9 +126,7 @@ def _outputs(values: tuple[str, ...], fmt: str) -> tuple[Path | None, dict[str, 
     help="Fail only on findings this baseline file does not record; say which recorded ones "
     "are gone.",
 )
-@click.option(
-    "--no-baseline", is_flag=True, help="Ignore the baseline the configuration names."
-)
+@click.option("--no-baseline", is_flag=True, help="Ignore the baseline the configuration names.")
 @click.option(
     "--write-baseline",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -203,7 +202,7 @@ def validate_command(
             raise CommandError(str(exc)) from exc
         diagnostics = loaded.diagnostics
         files = tuple(display_name(path) for path in loaded.files)
-        read = [*loaded.files, *_model_files(loaded)]
+        read = read_files(loaded)
         claimants = attribute_claims(triples, loaded.study, base)
     read += [*extra_shapes, *([baseline] if baseline else [])]
     for target in (output, *extra_outputs.values(), write_baseline):
@@ -285,11 +284,6 @@ def _validate_rdf(inputs: StudyInputs, shapes, engine: str):  # type: ignore[no-
     except QualgraphError as exc:
         raise CommandError(str(exc)) from exc
     return validation, (), tuple(display_name(p) for p in paths), paths
-
-
-def _model_files(loaded) -> list[Path]:  # type: ignore[no-untyped-def]
-    model = loaded.study.model
-    return [Path(f.name) for f in getattr(model, "files", ())] if model is not None else []
 
 
 def _append(path: Path, text: str) -> None:
