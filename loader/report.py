@@ -335,8 +335,8 @@ def render_junit(report: Report, color: bool = False) -> str:
             suite,
             "testcase",
             classname="qualgraph.validate",
-            name=file,
-            file=file,
+            name=printable(file),
+            file=printable(file),
             time="0",
         )
         failing = [f for f in group if f.severity >= report.fail_on]
@@ -347,10 +347,10 @@ def render_junit(report: Report, color: bool = False) -> str:
                 type=str(failing[0].severity),
                 message=f"{len(failing)} finding(s) at {report.fail_on} or above",
             )
-            failure.text = "\n".join(_line(f) for f in failing)
+            failure.text = "\n".join(printable(_line(f)) for f in failing)
         rest = [f for f in group if f.severity < report.fail_on]
         if rest:
-            ET.SubElement(case, "system-out").text = "\n".join(_line(f) for f in rest)
+            ET.SubElement(case, "system-out").text = "\n".join(printable(_line(f)) for f in rest)
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 

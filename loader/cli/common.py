@@ -247,9 +247,11 @@ def _no_traces(paths: Iterable[Path], loaded: LoadedStudy) -> str:
     skipped = [display_name(f) for f in loaded.files]
     shown = ", ".join(skipped[:3]) + (f" and {len(skipped) - 3} more" if len(skipped) > 3 else "")
     where = ", ".join(map(str, paths))
+    found = "; ".join(_found(p) for p in paths if p.is_dir())
     return (
         f"{where}: no trace files: {shown} "
         f"{'has' if len(skipped) == 1 else 'have'} no `# s`/`# p` header and no `# coding`"
+        + (f" ({found})" if found else "")
     )
 
 
