@@ -2,7 +2,8 @@
 
 Found upward from the working folder, as ruff finds its configuration, so `qualgraph validate`
 run anywhere in the study's repository uses the same settings. Paths in the file are relative to
-the file's folder. Unknown keys are refused (with the key and the file), so a typo cannot turn
+the file's folder (kept absolute here: a path relative to a subfolder, `.`, would lose the
+folder beside it where the model is found by convention). Unknown keys are refused (with the key and the file), so a typo cannot turn
 a rule off without anyone noticing. The command line overrides each setting.
 """
 
@@ -79,7 +80,7 @@ def load_config(start: Path, explicit: Path | None = None) -> Config:
         label = f"{path} [tool.qualgraph]"
     else:
         table, label = data, str(path)
-    return Config(path, label, _check(table, path.parent, label))
+    return Config(path, label, _check(table, path.resolve().parent, label))
 
 
 def _read(path: Path) -> dict[str, object]:
@@ -109,11 +110,11 @@ def _value(key: str, value: object, folder: Path, label: str) -> object:
         items = [value] if isinstance(value, str) else value
         if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
             raise wrong("a path or a list of paths")
-        return tuple(_relative(folder / item) for item in items)
+        return tuple(folder / item for item in items)
     if key in _PATHS:
         if not isinstance(value, str):
             raise wrong("a path")
-        return _relative(folder / value)
+        return folder / value
     if key in _STRINGS:
         if not isinstance(value, str):
             raise wrong("a string")
@@ -141,11 +142,3 @@ def _value(key: str, value: object, folder: Path, label: str) -> object:
     ):
         raise wrong('a table of "glob" = [rule names]')
     return {pattern: tuple(rules) for pattern, rules in value.items()}
-
-
-def _relative(path: Path) -> Path:
-    """`path` relative to the working folder when it is below it (as the commands name files)."""
-    try:
-        return path.resolve().relative_to(Path.cwd())
-    except ValueError:
-        return path

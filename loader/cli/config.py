@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import click
 
 from ..config import KEYS
 from ..namespaces import DEFAULT_BASE
+from ..study import display_name
 from .common import DEFAULT_INPUT, settings
 
 DEFAULTS: dict[str, object] = {
@@ -50,7 +52,10 @@ def config_command() -> None:
 
 
 def _toml(value: object) -> str:
-    """A setting as TOML would write it (paths as strings)."""
+    """A setting as TOML would write it (paths as strings, relative to the working folder
+    when they are below it)."""
+    if isinstance(value, Path):
+        return json.dumps(display_name(value), ensure_ascii=False)
     if isinstance(value, tuple | list):
         return "[" + ", ".join(_toml(v) for v in value) + "]"
     if isinstance(value, dict):
