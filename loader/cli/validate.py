@@ -172,6 +172,8 @@ def validate_command(
     )
     if not no_baseline and baseline is None and write_baseline is None:
         baseline = config.get("baseline")  # type: ignore[assignment]
+        if baseline is not None:
+            baseline = Path(display_name(baseline))  # named as the user would write it
     recorded = None
     if baseline is not None:
         if not baseline.exists():
