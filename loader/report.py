@@ -125,7 +125,7 @@ class Report:
             f"{counts[Severity.ERROR]} errors, {counts[Severity.WARNING]} warnings, "
             f"{counts[Severity.INFO]} notes in {len(self.files)} files"
         )
-        if counts[Severity.INFO] and self.show > Severity.INFO:
+        if counts[Severity.INFO] and self.show == Severity.WARNING:  # not with --quiet
             text += " (-v lists the notes)"
         if self.suppressed:
             text += f"; {self.suppressed} more in the baseline"
