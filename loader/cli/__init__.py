@@ -59,7 +59,9 @@ class QualgraphGroup(click.Group):
             ) from exc
 
 
-@click.group(cls=QualgraphGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    "qualgraph", cls=QualgraphGroup, context_settings={"help_option_names": ["-h", "--help"]}
+)
 @click.version_option(package_name="qualgraph")
 @click.option(
     "--config",
