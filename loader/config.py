@@ -3,8 +3,9 @@
 Found upward from the working folder, as ruff finds its configuration, so `qualgraph validate`
 run anywhere in the study's repository uses the same settings. Paths in the file are relative to
 the file's folder (kept absolute here: a path relative to a subfolder, `.`, would lose the
-folder beside it where the model is found by convention). Unknown keys are refused (with the key and the file), so a typo cannot turn
-a rule off without anyone noticing. The command line overrides each setting.
+folder beside it where the model is found by convention). Unknown keys are refused (with the
+key and the file), so a typo cannot turn a rule off without anyone noticing. The command line
+overrides each setting.
 """
 
 from __future__ import annotations

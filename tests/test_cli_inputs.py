@@ -74,7 +74,9 @@ def test_a_folder_without_traces_says_what_it_holds(here):
 def test_unknown_extensions_and_rdf_given_as_traces_exit_2(here):
     (here / "s_1.markdown").write_text(SEED.read_text())
     (here / "study.ttl").write_text("")
-    one_line_error(qualgraph("load", "s_1.markdown"), "s_1.markdown: not a trace file (.md or .txt)")
+    one_line_error(
+        qualgraph("load", "s_1.markdown"), "s_1.markdown: not a trace file (.md or .txt)"
+    )
     one_line_error(
         qualgraph("export", "study.ttl"),
         "study.ttl: an RDF file: give it alone to query, stats or validate",
@@ -125,19 +127,25 @@ def test_validate_an_rdf_graph_reports_results_at_the_traces_lines(here):
     assert result.exit_code == 1
     [finding] = json.loads(result.stdout)["findings"]
     assert (finding["file"], finding["line"], finding["rule"]) == (
-        "traces/s_1.md", 1, "qgsh:SourceTitle"
+        "traces/s_1.md",
+        1,
+        "qgsh:SourceTitle",
     )
 
 
 def test_nested_xml_entities_are_refused_and_prefix_entities_read(here):
     (here / "laughs.rdf").write_text(LAUGHS)
     assert len(LAUGHS.encode()) < 1000
-    refused = "laughs.rdf: the XML entity lol1 refers to another entity; nested entities are not read"
+    refused = (
+        "laughs.rdf: the XML entity lol1 refers to another entity; nested entities are not read"
+    )
     one_line_error(qualgraph("query", "laughs.rdf", "codebook"), refused)
     one_line_error(qualgraph("stats", "laughs.rdf"), refused)
     one_line_error(qualgraph("validate", "laughs.rdf"), refused)
     (here / "prefixes.rdf").write_text(PREFIX_ENTITIES)
-    result = qualgraph("query", "prefixes.rdf", "--sparql", "SELECT ?o WHERE { ?s ?p ?o }", "-f", "csv")
+    result = qualgraph(
+        "query", "prefixes.rdf", "--sparql", "SELECT ?o WHERE { ?s ?p ?o }", "-f", "csv"
+    )
     assert (result.exit_code, result.stdout) == (0, "o\none\n")
 
 
@@ -168,15 +176,16 @@ def test_the_same_data_gives_the_same_exit_code_in_every_command(here):
 def test_usage_errors_are_one_line(here):
     one_line_error(
         qualgraph("validate", "--frobnicate"),
-        "No such option '--frobnicate'. Did you mean '--format'? "
-        "(see 'qualgraph validate --help')",
+        "No such option '--frobnicate'. Did you mean '--format'? (see 'qualgraph validate --help')",
     )
     one_line_error(
         qualgraph("export", "-f", "yaml"),
         "Invalid value for '-f' / '--format': 'yaml' is not one of 'turtle', 'ntriples', "
         "'jsonld', 'rdfxml', 'trig'. (see 'qualgraph export --help')",
     )
-    one_line_error(qualgraph("frobnicate"), "No such command 'frobnicate'. (see 'qualgraph --help')")
+    one_line_error(
+        qualgraph("frobnicate"), "No such command 'frobnicate'. (see 'qualgraph --help')"
+    )
 
 
 def test_an_unexpected_error_is_exit_2_with_one_line(here, monkeypatch):

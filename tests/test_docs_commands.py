@@ -25,7 +25,9 @@ SEPARATORS = {"&&", "||", "|", ";"}
 
 
 def blocks(page: Path, *languages: str) -> list[str]:
-    return [body for lang, body in FENCE.findall(page.read_text(encoding="utf-8")) if lang in languages]
+    return [
+        body for lang, body in FENCE.findall(page.read_text(encoding="utf-8")) if lang in languages
+    ]
 
 
 def command_lines(script: str) -> list[list[str]]:
@@ -83,7 +85,13 @@ def test_the_documentation_shows_commands_of_every_kind():
     commands = documented_commands()
     assert len(commands) >= 12
     assert {argv[1] for _page, argv in commands} >= {
-        "validate", "trace-report", "query", "export", "stats", "config", "--version"
+        "validate",
+        "trace-report",
+        "query",
+        "export",
+        "stats",
+        "config",
+        "--version",
     }
 
 
@@ -146,7 +154,9 @@ def test_the_action_installs_qualgraph_and_validates_with_sarif():
         for part in (env[word].split() if word in env else [word.replace("$SARIF", "q.sarif")])
     ]
     parse(argv)
-    assert any(step.get("uses", "").startswith("github/codeql-action/upload-sarif") for step in steps)
+    assert any(
+        step.get("uses", "").startswith("github/codeql-action/upload-sarif") for step in steps
+    )
 
 
 def test_the_pre_commit_hook_runs_validate():

@@ -4,6 +4,7 @@ annotations and step summary, several reports from one run, --quiet."""
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -87,9 +88,7 @@ def test_junit_puts_a_model_claim_for_s1_into_s_1_mds_test_case(study):
     failure = cases["traces/s_1.md"].find("failure")
     assert failure.get("message") == "3 finding(s) at error or above"
     lines = failure.text.splitlines()
-    assert any(
-        line.startswith("model/sources_model.py:") and GHOST_CLAIM in line for line in lines
-    )
+    assert any(line.startswith("model/sources_model.py:") and GHOST_CLAIM in line for line in lines)
     assert cases["traces/s_2.md"].find("failure") is None
 
 
@@ -97,7 +96,12 @@ def test_several_reports_from_one_run_and_the_step_summary(study):
     summary = study / "summary.md"
     summary.write_text("earlier step\n", encoding="utf-8")
     result = validate(
-        "-o", "junit=report.xml", "-o", "sarif=qualgraph.sarif", "--output", "json=out.json",
+        "-o",
+        "junit=report.xml",
+        "-o",
+        "sarif=qualgraph.sarif",
+        "--output",
+        "json=out.json",
         env={"GITHUB_STEP_SUMMARY": str(summary)},
     )
     assert result.exit_code == 1
@@ -148,3 +152,15 @@ def test_quiet_lists_only_what_fails(study):
     assert "dropped-by-model" in loud.stdout and "dropped-by-model" not in quiet.stdout
     assert quiet.stdout.count("  error  ") == 3
     assert quiet.stderr == loud.stderr == "3 errors, 0 warnings, 6 notes in 2 files\n"
+
+
+def test_every_diagnostic_code_of_the_design_notes_has_help_and_no_other():
+    from loader.codes import DIAGNOSTIC_HELP
+
+    from .conftest import ROOT
+
+    notes = (ROOT / "docs" / "design.md").read_text(encoding="utf-8")
+    table = notes.split("## Diagnostics", 1)[1].split("\n## ", 1)[0]
+    rows = [line.split("|")[1] for line in table.splitlines() if line.startswith("| `")]
+    documented = {code for row in rows for code in re.findall(r"`([a-z0-9-]+)`", row)}
+    assert documented == set(DIAGNOSTIC_HELP)

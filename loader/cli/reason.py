@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from ..diagnostics import printable
 from ..emit import emit
 from ..errors import QualgraphError
 from ..reason import reason as run_reasoner
@@ -37,5 +38,5 @@ def reason(inputs: StudyInputs) -> None:
         click.echo(f"  inferred {name}: {count}")
     for conflict in report.conflicts:
         where = f"{conflict.file}:{conflict.line}: " if conflict.file else ""
-        click.echo(f"{where}{conflict.message}")
+        click.echo(printable(f"{where}{conflict.message}"))
     sys.exit(1 if not report.consistent else exit_status(loaded.diagnostics))
