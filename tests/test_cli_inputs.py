@@ -188,6 +188,13 @@ def test_usage_errors_are_one_line(here):
     )
 
 
+def test_a_bare_qualgraph_prints_its_help(here):
+    result = qualgraph()
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.startswith("Usage: qualgraph [OPTIONS] COMMAND [ARGS]...\n")
+    assert "\\n" not in result.stderr and "validate" in result.stderr
+
+
 def test_an_unexpected_error_is_exit_2_with_one_line(here, monkeypatch):
     (here / "s.md").write_text(SEED.read_text())
 

@@ -24,6 +24,10 @@ from .reason import reason
 from .validate import validate_command
 
 
+_NO_ARGS_IS_HELP = getattr(click.exceptions, "NoArgsIsHelpError", ())
+"""click 8.2+ raises it for a bare group command (8.1 prints the help and exits 0)."""
+
+
 class QualgraphGroup(click.Group):
     """click's group with qualgraph's error contract: a usage error is one line (click prints
     usage, a hint and the error), and an unexpected exception is exit 2 with one line unless
@@ -34,6 +38,9 @@ class QualgraphGroup(click.Group):
             return super().main(*args, standalone_mode=False, **kwargs)
         try:
             code = super().main(*args, standalone_mode=False, **kwargs)
+        except _NO_ARGS_IS_HELP as exc:  # bare `qualgraph`: the help, as click prints it
+            click.echo(exc.ctx.get_help() if exc.ctx is not None else str(exc), err=True)
+            sys.exit(exc.exit_code)
         except click.UsageError as exc:
             where = f" (see '{exc.ctx.command_path} --help')" if exc.ctx is not None else ""
             click.echo(f"Error: {printable(exc.format_message())}{where}", err=True)
