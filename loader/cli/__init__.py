@@ -23,7 +23,6 @@ from .query import query, stats
 from .reason import reason
 from .validate import validate_command
 
-
 _NO_ARGS_IS_HELP = getattr(click.exceptions, "NoArgsIsHelpError", ())
 """click 8.2+ raises it for a bare group command (8.1 prints the help and exits 0)."""
 
