@@ -99,6 +99,8 @@ class Report:
     fail_on: Severity = Severity.ERROR
     show: Severity = Severity.WARNING
     base: str = DEFAULT_BASE
+    baselined: bool = False
+    """Compared with a baseline: `findings` are the new ones."""
     suppressed: int = 0
     """Findings left out because the baseline records them."""
     gone: tuple[str, ...] = ()
@@ -298,6 +300,8 @@ def render_json(report: Report, color: bool = False) -> str:
         },
         "findings": [f.as_dict() for f in report.shown],
     }
+    if report.baselined:
+        document["baseline"] = {"suppressed": report.suppressed, "gone": list(report.gone)}
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 

@@ -57,7 +57,7 @@ def render_sarif(report: Report) -> str:
                 },
                 "originalUriBaseIds": {"%SRCROOT%": {"uri": root}},
                 "columnKind": "unicodeCodePoints",
-                "results": [_result(f, index[f.rule]) for f in report.shown],
+                "results": [_result(f, index[f.rule], report.baselined) for f in report.shown],
             }
         ],
     }
@@ -83,7 +83,7 @@ def _rules(report: Report) -> list[dict[str, object]]:
     ]
 
 
-def _result(f: Finding, rule_index: int) -> dict[str, object]:
+def _result(f: Finding, rule_index: int, baselined: bool) -> dict[str, object]:
     result: dict[str, object] = {
         "ruleId": f.rule,
         "ruleIndex": rule_index,
@@ -91,6 +91,8 @@ def _result(f: Finding, rule_index: int) -> dict[str, object]:
         "message": {"text": _message(f)},
         "partialFingerprints": {"qualgraph/v1": fingerprint(f)},
     }
+    if baselined:
+        result["baselineState"] = "new"  # what a baseline records is left out of the report
     if f.file:
         physical: dict[str, object] = {"artifactLocation": _artifact(f.file)}
         if f.line:

@@ -250,3 +250,18 @@ def test_the_baseline_counts_identical_findings(repo):
     moved = Finding("traces/s_1.md", 9, Severity.ERROR, "unreadable", "at line 9", "loader")
     result = compare([one, moved], [entry(one)])
     assert (result.new, result.suppressed, result.gone) == ((moved,), 1, ())
+
+
+def test_reports_say_what_the_baseline_did_and_rewriting_it_records_everything(repo):
+    assert qualgraph("validate", "--write-baseline", "qualgraph-baseline.json").exit_code == 0
+    model = repo / "model" / "sources_model.py"
+    model.write_text(MODEL.replace("[read_in_place]", "[read_in_place, clear_ownership]"), "utf-8")
+    report = json.loads(qualgraph("validate", "-f", "json").stdout)
+    assert report["baseline"] == {"suppressed": 7, "gone": []}
+    assert [f["message"][:58] for f in report["findings"]] == [S2_CLAIM]
+    sarif = json.loads(qualgraph("validate", "-f", "sarif").stdout)
+    assert [r["baselineState"] for r in sarif["runs"][0]["results"]] == ["new"]
+    # Rewriting the baseline while one is configured records every finding, not the new ones.
+    rewritten = qualgraph("validate", "--write-baseline", "qualgraph-baseline.json")
+    assert rewritten.stderr.endswith("; 8 findings recorded in qualgraph-baseline.json\n")
+    assert qualgraph("validate").exit_code == 0

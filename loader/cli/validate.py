@@ -209,7 +209,7 @@ def validate_command(
     read += [*extra_shapes, *([baseline] if baseline else [])]
     for target in (output, *extra_outputs.values(), write_baseline):
         guard_output(target, read)
-    findings = policy.apply(merge(diagnostics, validation, compact, claimants))
+    findings = every = policy.apply(merge(diagnostics, validation, compact, claimants))
     gone: tuple[str, ...] = ()
     suppressed = 0
     if recorded is not None:
@@ -224,6 +224,7 @@ def validate_command(
         fail_on=threshold,
         show=max(show, threshold) if quiet else show,
         base=base,
+        baselined=recorded is not None,
         suppressed=suppressed,
         gone=gone,
         rules=shape_rules(shapes, compact),
@@ -231,7 +232,7 @@ def validate_command(
         seconds=time.perf_counter() - clock,
     )
     if write_baseline is not None:
-        count = write_baseline_file(write_baseline, findings)
+        count = write_baseline_file(write_baseline, every)  # all: not only the new ones
         click.echo(f"{report.summary()}; {count} findings recorded in {write_baseline}", err=True)
         sys.exit(0)
     color = output is None and fmt == "text" and sys.stdout.isatty()
