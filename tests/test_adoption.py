@@ -7,6 +7,7 @@ defects the test needs) and runs the real command line in it.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -265,3 +266,32 @@ def test_reports_say_what_the_baseline_did_and_rewriting_it_records_everything(r
     rewritten = qualgraph("validate", "--write-baseline", "qualgraph-baseline.json")
     assert rewritten.stderr.endswith("; 8 findings recorded in qualgraph-baseline.json\n")
     assert qualgraph("validate").exit_code == 0
+
+
+def test_shapes_model_and_engine_come_from_the_configuration_file_named_by_config(repo):
+    (repo / "rules.ttl").write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+        "@prefix qg: <https://w3id.org/qualgraph/ontology#> .\n"
+        "<urn:rules#TinyUrl> a sh:PropertyShape ; sh:targetClass qg:Source ;\n"
+        "    sh:path qg:tinyUrlTwo ; sh:minCount 1 ; sh:severity sh:Warning .\n",
+        encoding="utf-8",
+    )
+    (repo / "ci").mkdir()
+    (repo / "ci" / "strict.toml").write_text(
+        'paths = ["../traces"]\nshapes = ["../rules.ttl"]\nno-model = true\n'
+        'fail-on = "warning"\nengine = "pyshacl"\n',
+        encoding="utf-8",
+    )
+    result = qualgraph("--config", "ci/strict.toml", "validate", "-f", "json")
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert report["engine"] == "pyshacl" and report["fail_on"] == "warning"
+    rules = sorted({(f["file"], f["rule"]) for f in report["findings"]})
+    assert rules == [
+        ("traces/s_1.md", "<urn:rules#TinyUrl>"),
+        ("traces/s_1.md", "qgsh:ClaimGrounded"),
+        ("traces/s_2.md", "<urn:rules#TinyUrl>"),
+    ]  # no model file: no-model; the study's rule from rules.ttl
+    shown = qualgraph("--config", "ci/strict.toml", "config").stdout
+    assert f"# configuration: {Path('ci/strict.toml')}" in shown
+    assert 'shapes           = ["rules.ttl"]  # ci/strict.toml' in shown

@@ -16,21 +16,24 @@ from datetime import datetime
 from pathlib import Path
 
 import click
+from rdflib import Graph
 
 from ..baseline import compare, read_baseline, write_baseline
-from ..diagnostics import Severity, printable
+from ..diagnostics import Diagnostic, Severity, printable
 from ..emit import emit_ntriples
 from ..errors import QualgraphError
 from ..rdf_input import load_rdf, rdf_format
 from ..report import (
     FORMATS,
     Compactor,
+    Finding,
     Report,
     RulePolicy,
     attribute_claims,
     merge,
     render_step_summary,
 )
+from ..results import ValidationReport
 from ..sarif import shape_rules
 from ..shapes import load_shapes
 from ..study import display_name
@@ -251,7 +254,7 @@ def validate_command(
     sys.exit(1 if report.failed else 0)
 
 
-def write_baseline_file(path: Path, findings: tuple) -> int:  # type: ignore[type-arg]
+def write_baseline_file(path: Path, findings: tuple[Finding, ...]) -> int:
     try:
         return write_baseline(path, findings)
     except QualgraphError as exc:
@@ -271,7 +274,9 @@ def _rdf_paths(inputs: StudyInputs) -> bool:
     return bool(rdf)
 
 
-def _validate_rdf(inputs: StudyInputs, shapes, engine: str):  # type: ignore[no-untyped-def]
+def _validate_rdf(
+    inputs: StudyInputs, shapes: Graph, engine: str
+) -> tuple[ValidationReport, tuple[Diagnostic, ...], tuple[str, ...], list[Path]]:
     """Validate RDF files as they are: no loader diagnostics; results located by the graph's
     own provenance (an exported study keeps it)."""
     paths = list(inputs.study_paths)
