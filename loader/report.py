@@ -151,6 +151,17 @@ class RulePolicy:
     per_file_ignores: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     severity: Mapping[str, str] = field(default_factory=dict)
 
+    def names(self) -> tuple[str, ...]:
+        """Every rule name the policy uses, in the order given."""
+        listed = [*self.select, *self.ignore, *self.severity]
+        listed += [name for rules in self.per_file_ignores.values() for name in rules]
+        return tuple(dict.fromkeys(listed))
+
+    def unknown(self, rules: Iterable[str]) -> tuple[str, ...]:
+        """The names that match none of `rules` (a typo in `select` would pass everything)."""
+        known = {"ALL"} | {name for rule in rules for name in (rule, local_name(rule))}
+        return tuple(name for name in self.names() if name not in known)
+
     def apply(self, findings: Iterable[Finding]) -> tuple[Finding, ...]:
         kept = []
         for f in findings:

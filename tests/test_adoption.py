@@ -295,3 +295,18 @@ def test_shapes_model_and_engine_come_from_the_configuration_file_named_by_confi
     shown = qualgraph("--config", "ci/strict.toml", "config").stdout
     assert f"# configuration: {Path('ci/strict.toml')}" in shown
     assert 'shapes           = ["rules.ttl"]  # ci/strict.toml' in shown
+
+
+def test_an_unknown_rule_name_exits_2_with_the_closest_one(repo):
+    result = qualgraph("validate", "--no-baseline", "--select", "ClaimGrouned")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        "Error: --select/--ignore: unknown rule 'ClaimGrouned' (did you mean ClaimGrounded?); "
+        "qualgraph validate -f sarif lists every rule\n"
+    )
+    pyproject = repo / "pyproject.toml"
+    pyproject.write_text(PYPROJECT + 'severity = { "undefined-nam" = "error" }\n', "utf-8")
+    assert qualgraph("validate", "--no-baseline").stderr == (
+        f"Error: {pyproject} [tool.qualgraph]: unknown rule 'undefined-nam' "
+        "(did you mean undefined-name?); qualgraph validate -f sarif lists every rule\n"
+    )

@@ -9,6 +9,7 @@ that cannot be read or run). The report goes to standard output (or -o FILE, and
 
 from __future__ import annotations
 
+import difflib
 import os
 import sys
 import time
@@ -19,6 +20,7 @@ import click
 from rdflib import Graph
 
 from ..baseline import compare, read_baseline, write_baseline
+from ..codes import DIAGNOSTIC_HELP
 from ..diagnostics import Diagnostic, Severity, printable
 from ..emit import emit_ntriples
 from ..errors import QualgraphError
@@ -30,6 +32,7 @@ from ..report import (
     Report,
     RulePolicy,
     attribute_claims,
+    local_name,
     merge,
     render_step_summary,
 )
@@ -212,7 +215,21 @@ def validate_command(
     read += [*extra_shapes, *([baseline] if baseline else [])]
     for target in (output, *extra_outputs.values(), write_baseline):
         guard_output(target, read)
-    findings = every = policy.apply(merge(diagnostics, validation, compact, claimants))
+    merged = merge(diagnostics, validation, compact, claimants)
+    rules = shape_rules(shapes, compact)
+    known = [*rules, *DIAGNOSTIC_HELP, *(f.rule for f in merged)]
+    _check_rule_names(RulePolicy(_rules(select), _rules(ignore)), known, "--select/--ignore")
+    _check_rule_names(
+        RulePolicy(
+            tuple(config.get("select", ())),  # type: ignore[arg-type]
+            tuple(config.get("ignore", ())),  # type: ignore[arg-type]
+            config.get("per-file-ignores", {}),  # type: ignore[arg-type]
+            config.get("severity", {}),  # type: ignore[arg-type]
+        ),
+        known,
+        config.label,
+    )
+    findings = every = policy.apply(merged)
     gone: tuple[str, ...] = ()
     suppressed = 0
     if recorded is not None:
@@ -230,7 +247,7 @@ def validate_command(
         baselined=recorded is not None,
         suppressed=suppressed,
         gone=gone,
-        rules=shape_rules(shapes, compact),
+        rules=rules,
         started=started,
         seconds=time.perf_counter() - clock,
     )
@@ -259,6 +276,20 @@ def write_baseline_file(path: Path, findings: tuple[Finding, ...]) -> int:
         return write_baseline(path, findings)
     except QualgraphError as exc:
         raise CommandError(str(exc)) from exc
+
+
+def _check_rule_names(policy: RulePolicy, rules: list[str], origin: str) -> None:
+    """Exit 2 on a rule name no shape or loader code has: `select = ["ClaimGrouned"]` would
+    otherwise select nothing and pass every study."""
+    unknown = policy.unknown(rules)
+    if unknown:
+        names = sorted({name for rule in rules for name in (rule, local_name(rule))})
+        close = difflib.get_close_matches(unknown[0], names, n=1)
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        raise CommandError(
+            f"{origin}: unknown rule {unknown[0]!r}{hint}; "
+            "qualgraph validate -f sarif lists every rule"
+        )
 
 
 def _rdf_paths(inputs: StudyInputs) -> bool:
