@@ -164,3 +164,30 @@ def test_every_diagnostic_code_of_the_design_notes_has_help_and_no_other():
     rows = [line.split("|")[1] for line in table.splitlines() if line.startswith("| `")]
     documented = {code for row in rows for code in re.findall(r"`([a-z0-9-]+)`", row)}
     assert documented == set(DIAGNOSTIC_HELP)
+
+
+def test_the_real_study_sarif_is_valid_and_annotations_start_on_trace_lines(
+    corpus, tmp_path, monkeypatch
+):
+    monkeypatch.chdir(corpus)
+    result = CliRunner().invoke(
+        main,
+        ["validate", "traces", "--base", BASE, "-f", "github", "-o", f"sarif={tmp_path}/q.sarif"],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 1
+    errors = [line for line in result.stdout.splitlines() if line.startswith("::error")]
+    assert len(errors) == 10
+    on_traces = [line.startswith("::error file=traces/") for line in errors[:9]]
+    assert on_traces == [True] * 4 + [False] * 5  # the four errors on trace lines, then models
+    assert errors[9].startswith("::error title=qualgraph::")
+    document = json.loads((tmp_path / "q.sarif").read_text(encoding="utf-8"))
+    jsonschema.validate(document, json.loads(SCHEMA.read_text(encoding="utf-8")))
+    results = document["runs"][0]["results"]
+    assert sum(r["level"] == "error" for r in results) == int(result.stderr.split()[0])
+    for r in results:
+        for location in r.get("locations", ()):
+            physical = location["physicalLocation"]
+            path = corpus / physical["artifactLocation"]["uri"]
+            lines = path.read_text(encoding="utf-8").splitlines()
+            assert 1 <= physical["region"]["startLine"] <= len(lines)
