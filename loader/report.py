@@ -342,7 +342,8 @@ def render_junit(report: Report, color: bool = False) -> str:
         failures=str(failures),
         errors="0",
         skipped="0",
-        timestamp=(report.started or datetime.now()).isoformat(timespec="seconds"),
+        # JUnit's schema takes a local time without a zone offset
+        timestamp=(report.started or datetime.now()).strftime("%Y-%m-%dT%H:%M:%S"),
         **timing,
     )
     for file, group in by_file.items():
