@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from loader.cli import main
-from loader.config import KEYS
+from loader.config import KEYS, load_config
 
 from .conftest import ROOT
 
@@ -116,13 +116,15 @@ def test_the_parser_used_here_rejects_what_the_cli_rejects():
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
-def test_every_yaml_and_toml_block_is_valid(page):
+def test_every_yaml_and_toml_block_is_valid(page, tmp_path):
     for text in blocks(page, "yaml", "yml"):
         assert yaml.safe_load(text)
     for text in blocks(page, "toml"):
         table = tomllib.loads(text)
         settings = table.get("tool", {}).get("qualgraph", table)
         assert set(settings) <= set(KEYS)
+        (tmp_path / "pyproject.toml").write_text(text, encoding="utf-8")
+        assert load_config(tmp_path).values.keys() == settings.keys()  # types checked too
 
 
 def test_the_pinned_commit_of_the_docs_and_the_action_exists():
