@@ -6,8 +6,28 @@ logs link straight to the trace line.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import IntEnum
+
+_UNPRINTABLE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_NAMED = {"\n": "\\n", "\r": "\\r"}
+
+
+def printable(text: str) -> str:
+    """`text` on one line with no terminal controls: a newline in a file name cannot forge a
+    `file:1: error[...]` line, nor an ESC sequence reach the terminal (they are written `\\n`,
+    `\\x1b`; bidirectional overrides too)."""
+    if not _UNPRINTABLE.search(text):
+        return text
+    return _UNPRINTABLE.sub(_escape, text)
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match[0]
+    return _NAMED.get(char) or (
+        f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
+    )
 
 
 class Severity(IntEnum):
@@ -33,7 +53,7 @@ class Diagnostic:
 
     def render(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{where}: {self.severity}[{self.code}]: {self.message}"
+        return printable(f"{where}: {self.severity}[{self.code}]: {self.message}")
 
 
 def info(file: str, line: int, code: str, message: str) -> Diagnostic:

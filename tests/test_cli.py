@@ -51,7 +51,7 @@ def test_missing_input_exits_2_with_the_path(run):
 def test_folder_without_traces_exits_2(run, tmp_path):
     result = run("export", str(tmp_path))
     assert result.exit_code == 2
-    assert "no trace files (.md or .txt) found in" in result.stderr
+    assert result.stderr == f"Error: {tmp_path}: no trace files (.md or .txt); it is empty\n"
 
 
 def test_bad_format_is_a_usage_error(run):

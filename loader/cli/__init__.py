@@ -1,6 +1,7 @@
 """The `qualgraph` command line: a thin click layer over the library, one module per command family.
 
-Exit codes: 0 fine, 1 the data has violations, 2 the command could not run.
+Exit codes: 0 fine, 1 the data has violations, 2 the command could not run (bad arguments,
+unreadable input, and any unexpected error: CI must not read a crash as "violations").
 """
 
 from __future__ import annotations
@@ -8,9 +9,14 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
+from pathlib import Path
+from typing import Any
 
 import click
 
+from ..diagnostics import printable
+from .common import CommandError
+from .config import config_command
 from .evidence import trace_report
 from .graph import export, load
 from .publish import design, diagram, tables
@@ -18,13 +24,64 @@ from .query import query, stats
 from .reason import reason
 from .validate import validate_command
 
+_NO_ARGS_IS_HELP = getattr(click.exceptions, "NoArgsIsHelpError", ())
+"""click 8.2+ raises it for a bare group command (8.1 prints the help and exits 0)."""
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+
+class QualgraphGroup(click.Group):
+    """click's group with qualgraph's error contract: a usage error is one line (click prints
+    usage, a hint and the error), and an unexpected exception is exit 2 with one line unless
+    `--debug` asks for the traceback."""
+
+    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+        if not standalone_mode:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        try:
+            code = super().main(*args, standalone_mode=False, **kwargs)
+        except _NO_ARGS_IS_HELP as exc:  # bare `qualgraph`: the help, as click prints it
+            click.echo(exc.ctx.get_help() if exc.ctx is not None else str(exc), err=True)
+            sys.exit(exc.exit_code)
+        except click.UsageError as exc:
+            where = f" (see '{exc.ctx.command_path} --help')" if exc.ctx is not None else ""
+            click.echo(f"Error: {printable(exc.format_message())}{where}", err=True)
+            sys.exit(exc.exit_code)
+        except click.ClickException as exc:
+            click.echo(f"Error: {printable(exc.format_message())}", err=True)
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo("Aborted!", err=True)
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as exc:
+            if ctx.params.get("debug"):
+                raise
+            raise CommandError(
+                f"internal error: {type(exc).__name__}: {exc}; rerun with --debug for the traceback"
+            ) from exc
+
+
+@click.group(
+    "qualgraph", cls=QualgraphGroup, context_settings={"help_option_names": ["-h", "--help"]}
+)
 @click.version_option(package_name="qualgraph")
-def main() -> None:
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Read settings from FILE (default: qualgraph.toml or [tool.qualgraph] in pyproject.toml,"
+    " found upward from the working folder).",
+)
+@click.option("--debug", is_flag=True, help="Show the traceback of an unexpected error.")
+def main(config_file: Path | None, debug: bool) -> None:
     """Turn the trace files of a grounded-theory study into a validated RDF knowledge graph.
 
-    Every command takes trace files or folders (default: seeds/).
+    Every command takes trace files or folders (default: the configuration's paths, or seeds/).
     """
 
 
@@ -39,6 +96,7 @@ for command in (
     tables,
     design,
     diagram,
+    config_command,
 ):
     main.add_command(command)
 

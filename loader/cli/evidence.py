@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -10,7 +11,16 @@ from rdflib import Literal
 from ..evidence import EvidenceReport, evidence_report
 from ..store import Rows
 from ..tables import FORMATS
-from .common import StudyInputs, output_option, report_diagnostics, study_options, write_output
+from .common import (
+    StudyInputs,
+    exit_status,
+    guard_output,
+    output_option,
+    read_files,
+    report_diagnostics,
+    study_options,
+    write_output,
+)
 
 COLUMNS = ("source", "claimed", "grounded", "ungrounded", "ungrounded codes")
 
@@ -51,5 +61,7 @@ def trace_report(inputs: StudyInputs, output: Path | None, fmt: str) -> None:
     Example: qualgraph trace-report traces/ --model model/ -f markdown -o appendix.md
     """
     loaded = inputs.load()
+    guard_output(output, read_files(loaded))
     write_output(FORMATS[fmt](report_rows(evidence_report(loaded.study))), output)
     report_diagnostics(loaded.diagnostics, inputs.verbose)
+    sys.exit(exit_status(loaded.diagnostics))

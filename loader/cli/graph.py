@@ -16,7 +16,9 @@ from ..summary import summarize
 from .common import (
     StudyInputs,
     exit_status,
+    guard_output,
     output_option,
+    read_files,
     report_diagnostics,
     study_options,
     write_output,
@@ -56,6 +58,7 @@ def export(inputs: StudyInputs, output: Path | None, fmt: str, with_ontology: bo
     """
     loaded = inputs.load()
     base = inputs.base
+    guard_output(output, read_files(loaded))
     graphs = (emit_ntriples(loaded.study, base), *([ontology_graph()] if with_ontology else []))
     write_output(serialize(graphs, fmt, base=base, graph_name=base.rstrip("/#") + "/graph"), output)
     report_diagnostics(loaded.diagnostics, inputs.verbose)

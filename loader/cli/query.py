@@ -1,7 +1,8 @@
 """`qualgraph query` and `qualgraph stats`: SPARQL over a study, from traces or from RDF files.
 
-Both exit 0 when they ran, whatever the data holds (`load` reports the data's problems), and 2
-when they could not run.
+Both follow every command's rule: 0 when they ran on data without errors, 1 when the traces
+they read have error diagnostics (as `load` and `export`; -v lists them), 2 when they could not
+run. RDF files have no diagnostics: 0 or 2.
 """
 
 from __future__ import annotations
@@ -36,7 +37,10 @@ from ..tables import FORMATS, rich_table
 from .common import (
     CommandError,
     StudyInputs,
+    exit_status,
+    guard_output,
     output_option,
+    read_files,
     report_diagnostics,
     study_options,
     write_output,
@@ -51,11 +55,12 @@ _NO_QUERY = (
 def study_store(inputs: StudyInputs) -> tuple[ox.Store, LoadedStudy | None]:
     """An Oxigraph store of the study: RDF files are loaded as they are, traces are loaded and
     emitted. The two are not mixed: a study is read from its traces or from an export of them."""
-    rdf = [p for p in inputs.paths if rdf_format(p) is not None]
+    paths = inputs.study_paths
+    rdf = [p for p in paths if rdf_format(p) is not None]
     if not rdf:
         loaded = inputs.load()
         return to_store(emit_ntriples(loaded.study, inputs.base)), loaded
-    traces = [p for p in inputs.paths if rdf_format(p) is None]
+    traces = [p for p in paths if rdf_format(p) is None]
     if traces:
         raise CommandError(
             f"cannot mix RDF files ({rdf[0]}) with trace files or folders ({traces[0]}); "
@@ -158,9 +163,18 @@ def query(
         rows = run(store, named, values, allow_service=allow_service)
     except QualgraphError as exc:
         raise CommandError(str(exc)) from exc
+    guard_output(output, read_files(loaded) if loaded else list(paths))
     _show(rows, fmt, output)
-    if inputs.verbose and loaded is not None:
+    _finish(inputs, loaded)
+
+
+def _finish(inputs: StudyInputs, loaded: LoadedStudy | None) -> None:
+    """Diagnostics with -v, and the exit code every command gives for the same data."""
+    if loaded is None:
+        return
+    if inputs.verbose:
         report_diagnostics(loaded.diagnostics, inputs.verbose)
+    sys.exit(exit_status(loaded.diagnostics))
 
 
 def _overview(result: StudyStats) -> Table:
@@ -222,5 +236,4 @@ def stats(inputs: StudyInputs, plots: tuple[Path, ...]) -> None:
             plot_saturation(result.saturation, plot)
         except QualgraphError as exc:
             raise CommandError(str(exc)) from exc
-    if inputs.verbose and loaded is not None:
-        report_diagnostics(loaded.diagnostics, inputs.verbose)
+    _finish(inputs, loaded)

@@ -6,10 +6,11 @@ import sys
 
 import click
 
+from ..diagnostics import printable
 from ..emit import emit
 from ..errors import QualgraphError
 from ..reason import reason as run_reasoner
-from .common import CommandError, StudyInputs, report_diagnostics, study_options
+from .common import CommandError, StudyInputs, exit_status, report_diagnostics, study_options
 
 
 @click.command()
@@ -18,7 +19,8 @@ def reason(inputs: StudyInputs) -> None:
     """Run the HermiT reasoner (owlready2, needs Java) over the codes and links of a study.
 
     Exits 1 when the decision model contradicts the ontology (for example a force used as the
-    option of a decision) and names the links that do.
+    option of a decision) and names the links that do, or when the traces have error
+    diagnostics (as every command does).
 
     Example: qualgraph reason traces/
     """
@@ -36,5 +38,5 @@ def reason(inputs: StudyInputs) -> None:
         click.echo(f"  inferred {name}: {count}")
     for conflict in report.conflicts:
         where = f"{conflict.file}:{conflict.line}: " if conflict.file else ""
-        click.echo(f"{where}{conflict.message}")
-    sys.exit(0 if report.consistent else 1)
+        click.echo(printable(f"{where}{conflict.message}"))
+    sys.exit(1 if not report.consistent else exit_status(loaded.diagnostics))
