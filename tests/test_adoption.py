@@ -26,7 +26,11 @@ paths = ["traces"]
 base = "{BASE}"
 baseline = "qualgraph-baseline.json"
 """
-MODEL = """s1 = CClass(source, "s1", values={
+MODEL = """from codeable_models import CClass, add_links
+from metamodels.GT_coding import source
+from codebook import clear_ownership, read_in_place  # kept elsewhere: an unresolved import
+
+s1 = CClass(source, "s1", values={
     "title": "Treating Data as a Product",
     "type": "Practitioner Audience Article",
     "author type": "Practitioner",
@@ -79,8 +83,8 @@ def test_a_study_adopts_qualgraph_with_a_baseline_and_fails_only_on_new_findings
     written = qualgraph("validate", "--write-baseline", "qualgraph-baseline.json")
     assert written.exit_code == 0
     assert written.stderr == (
-        "2 errors, 0 warnings, 5 notes in 2 files (-v lists the notes); "
-        "7 findings recorded in qualgraph-baseline.json\n"
+        "2 errors, 1 warnings, 8 notes in 2 files (-v lists the notes); "
+        "11 findings recorded in qualgraph-baseline.json\n"
     )
     recorded = json.loads((repo / "qualgraph-baseline.json").read_text(encoding="utf-8"))
     assert {(e["file"], e["rule"]) for e in recorded["findings"]} >= {
@@ -89,7 +93,7 @@ def test_a_study_adopts_qualgraph_with_a_baseline_and_fails_only_on_new_findings
     }
     green = qualgraph("validate")
     assert (green.exit_code, green.stdout) == (0, "")
-    assert green.stderr == "0 errors, 0 warnings, 0 notes in 2 files; 7 more in the baseline\n"
+    assert green.stderr == "0 errors, 0 warnings, 0 notes in 2 files; 11 more in the baseline\n"
 
     # A line inserted above the finding moves it; it is still the recorded finding.
     before = line_of(s_1.read_text(encoding="utf-8"), "        clear_ownership\n")
@@ -98,7 +102,7 @@ def test_a_study_adopts_qualgraph_with_a_baseline_and_fails_only_on_new_findings
     assert [(f["rule"], f["line"]) for f in moved] == [("qgsh:ClaimGrounded", before + 1)]
     still_green = qualgraph("validate")
     assert (still_green.exit_code, still_green.stdout) == (0, "")
-    assert still_green.stderr.endswith("; 7 more in the baseline\n")
+    assert still_green.stderr.endswith("; 11 more in the baseline\n")
 
     # A new ungrounded claim in the model (s2 claims clear_ownership) fails, alone.
     model.write_text(MODEL.replace("[read_in_place]", "[read_in_place, clear_ownership]"), "utf-8")
@@ -109,7 +113,7 @@ def test_a_study_adopts_qualgraph_with_a_baseline_and_fails_only_on_new_findings
         f"model/sources_model.py\n  {line:>5}  error    qgsh:ClaimGrounded  {S2_CLAIM}"
     )
     assert red.stdout.count("error") == 1
-    assert red.stderr == "1 errors, 0 warnings, 0 notes in 2 files; 7 more in the baseline\n"
+    assert red.stderr == "1 errors, 0 warnings, 0 notes in 2 files; 11 more in the baseline\n"
 
     # s1's claim is fixed (its quote is back) and s2's dropped: the recorded ones are gone.
     original = (VALID / "s_1.md").read_text(encoding="utf-8")
@@ -124,7 +128,7 @@ def test_a_study_adopts_qualgraph_with_a_baseline_and_fails_only_on_new_findings
         "value study:code/clear_ownership",
         f"{gone}traces/s_1.md: qgsh:ClaimGrounded: "
         "focus study:document/s_1/claim/s1/clear_ownership value study:code/clear_ownership",
-        "0 errors, 0 warnings, 0 notes in 2 files; 5 more in the baseline; "
+        "0 errors, 0 warnings, 0 notes in 2 files; 9 more in the baseline; "
         "2 baseline entries gone (fixed)",
     ]
 
@@ -167,15 +171,15 @@ def test_severity_overrides_and_ignores_from_the_configuration(repo):
     )
     demoted = qualgraph("validate")
     assert demoted.exit_code == 0
-    notes = "5 notes in 2 files (-v lists the notes)"
-    assert demoted.stderr == f"0 errors, 2 warnings, {notes}\n"
+    notes = "8 notes in 2 files (-v lists the notes)"
+    assert demoted.stderr == f"0 errors, 3 warnings, {notes}\n"
     assert "warning  qgsh:ClaimGrounded" in demoted.stdout
     (repo / "qualgraph.toml").write_text(
         'paths = ["traces"]\n[per-file-ignores]\n"traces/s_1.md" = ["qgsh:ClaimGrounded"]\n',
         encoding="utf-8",
     )  # a qualgraph.toml beside pyproject.toml wins: no severity override now
     ignored = qualgraph("validate")
-    assert (ignored.exit_code, ignored.stderr) == (1, f"1 errors, 0 warnings, {notes}\n")
+    assert (ignored.exit_code, ignored.stderr) == (1, f"1 errors, 1 warnings, {notes}\n")
     assert ignored.stdout.startswith("model/sources_model.py\n")
     (repo / "qualgraph.toml").write_text(
         'paths = ["traces"]\n[per-file-ignores]\n"*.py" = ["ALL"]\n"traces/*" = ["dropped-by-model"]\n',
@@ -258,13 +262,13 @@ def test_reports_say_what_the_baseline_did_and_rewriting_it_records_everything(r
     model = repo / "model" / "sources_model.py"
     model.write_text(MODEL.replace("[read_in_place]", "[read_in_place, clear_ownership]"), "utf-8")
     report = json.loads(qualgraph("validate", "-f", "json").stdout)
-    assert report["baseline"] == {"suppressed": 7, "gone": []}
+    assert report["baseline"] == {"suppressed": 11, "gone": []}
     assert [f["message"][:58] for f in report["findings"]] == [S2_CLAIM]
     sarif = json.loads(qualgraph("validate", "-f", "sarif").stdout)
     assert [r["baselineState"] for r in sarif["runs"][0]["results"]] == ["new"]
     # Rewriting the baseline while one is configured records every finding, not the new ones.
     rewritten = qualgraph("validate", "--write-baseline", "qualgraph-baseline.json")
-    assert rewritten.stderr.endswith("; 8 findings recorded in qualgraph-baseline.json\n")
+    assert rewritten.stderr.endswith("; 12 findings recorded in qualgraph-baseline.json\n")
     assert qualgraph("validate").exit_code == 0
 
 
