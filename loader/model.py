@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .diagnostics import Diagnostic, info, warning
+from .files import read_text, unreadable
 from .interpret import interpret_module
 from .statements import ClassDefinition, Interpretation, LinkStatement, NameList, Statement
 
@@ -82,7 +83,12 @@ def read_model(files: Sequence[tuple[Path, str]]) -> Model:
     diagnostics: list[Diagnostic] = []
     model_files = []
     for path, name in files:
-        text = path.read_text(encoding="utf-8")
+        try:  # read like a trace: a diagnostic at the file, and the rest loads
+            text, decoding = read_text(path, name)
+        except OSError as exc:
+            diagnostics.append(unreadable(name, exc))
+            continue
+        diagnostics.extend(decoding)
         interpretation = interpret_module(text, name)
         diagnostics.extend(interpretation.diagnostics)
         model_files.append(ModelFile(path, name, len(text.splitlines()), interpretation))

@@ -28,6 +28,7 @@ from .document import (
     Span,
     TraceDocument,
 )
+from .files import read_text
 
 __all__ = ["parse_text", "parse_trace"]
 
@@ -73,16 +74,9 @@ def parse_trace(path: Path, file: str | None = None) -> Parsed:
 
     Bytes that are not UTF-8 are replaced and reported instead of aborting the whole study."""
     name = str(path) if file is None else file
-    data = path.read_bytes()
-    try:
-        text, decoding = data.decode("utf-8"), None
-    except UnicodeDecodeError as exc:
-        text = data.decode("utf-8", errors="replace")
-        line = data[: exc.start].count(b"\n") + 1
-        message = "bytes that are not UTF-8 were replaced; save the file as UTF-8"
-        decoding = warning(name, line, "invalid-utf8", message)
+    text, decoding = read_text(path, name)
     document, diagnostics = parse_text(text, name, path)
-    return document, diagnostics if decoding is None else (decoding, *diagnostics)
+    return document, (*decoding, *diagnostics)
 
 
 def parse_text(text: str, file: str, path: Path | None = None) -> Parsed:
@@ -94,7 +88,14 @@ def parse_text(text: str, file: str, path: Path | None = None) -> Parsed:
     coding.read(coding_start)
     # A kind line without a number is the empty template (traces/s_.md); with a title it is
     # a real trace that lost its number.
-    is_template = header.kind is not None and header.number is None and not header.value("title")
+    # Only a file with nothing beyond the template's own lines is a template: a trace that lost
+    # its number line and has no title still has quotes or coding, which must not vanish.
+    is_template = (
+        header.kind is not None
+        and header.number is None
+        and not header.value("title")
+        and not _has_content(coding.segments, coding.extra_lines)
+    )
     if is_template:
         message = "looks like the empty trace template; skipped"
         diagnostics.insert(0, info(file, 1, "template", message))
@@ -124,6 +125,21 @@ def parse_text(text: str, file: str, path: Path | None = None) -> Parsed:
         header_notes=tuple(header.notes),
     )
     return document, tuple(diagnostics)
+
+
+def _has_content(segments: list[Segment], extra_lines: list[tuple[int, str]]) -> bool:
+    """Whether the coding part holds anything the empty template does not: a quote, image or
+    quoted fence, a kept line, or an open-coding line with a value."""
+    return bool(extra_lines) or any(
+        segment.items
+        or any(
+            line.values
+            for trace in segment.traces
+            if isinstance(trace, OpenTrace)
+            for line in trace.lines
+        )
+        for segment in segments
+    )
 
 
 # -- lines -------------------------------------------------------------------------------------
