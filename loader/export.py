@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
+from .controls import visible
 from .namespaces import PREFIXES, data_prefixes
 from .store import Graphs
 from .terms import NTriples
@@ -59,4 +60,5 @@ def serialize(
     prefixes = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
     if base:
         prefixes |= data_prefixes(base)
-    return ox.serialize(ordered, format=FORMATS[fmt], prefixes=prefixes).decode("utf-8")
+    text = ox.serialize(ordered, format=FORMATS[fmt], prefixes=prefixes).decode("utf-8")
+    return visible(text) if fmt == "rdfxml" else text  # XML cannot carry control characters

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from . import controls
 from .diagnostics import Diagnostic, info, warning
 from .document import (
     AxialTrace,
@@ -83,6 +84,8 @@ def parse_text(text: str, file: str, path: Path | None = None) -> Parsed:
     """Parse the text of one trace; never raises, whatever the text."""
     lines = _split_lines(text)
     diagnostics: list[Diagnostic] = []
+    if controls.NOT_XML.search(text):
+        diagnostics.extend(controls.find(lines, file))
     header, coding_start = _HeaderReader(lines, file, diagnostics).read()
     coding = _CodingReader(lines, file, diagnostics)
     coding.read(coding_start)
