@@ -117,12 +117,13 @@ def walk(
             continue
         for entry in entries:
             path = current / entry.name
+            here = _joined(name(current), entry.name)  # a link's own name, not its target's
             try:
                 if entry.is_dir(follow_symlinks=False):
                     pending.append(path)
                     if wanted(entry.name):
                         message = "a folder with a trace file's name: its files are read"
-                        diagnostics.append(info(name(path), 0, "skipped-file", message))
+                        diagnostics.append(info(here, 0, "skipped-file", message))
                     continue
             except OSError:
                 pass
@@ -135,12 +136,16 @@ def walk(
                 reason = "a link to nothing" if link else exc.strerror or str(exc)
                 if exc.errno == errno.ELOOP:
                     reason = "a link loop"
-                diagnostics.append(info(name(path), 0, "skipped-file", f"{reason}: skipped"))
+                diagnostics.append(info(here, 0, "skipped-file", f"{reason}: skipped"))
                 continue
             if what == "a folder":
                 continue  # a link to a folder: not followed, like rglob
             if what:
-                diagnostics.append(info(name(path), 0, "skipped-file", f"{what}: skipped"))
+                diagnostics.append(info(here, 0, "skipped-file", f"{what}: skipped"))
                 continue
             found.append(path)
     return found, diagnostics
+
+
+def _joined(folder: str, entry: str) -> str:
+    return os.path.normpath(os.path.join(folder, clean_name(entry)))
