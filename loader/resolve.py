@@ -441,7 +441,8 @@ def _check_header_values(
                 block.line,
                 "header-mismatch",
                 f"the source block swaps author type and type: it says author type "
-                f"{_as_text(values['author type'])!r} and type {_as_text(values['type'])!r}, the header says "
+                f"{_as_text(values['author type'])!r} and type {_as_text(values['type'])!r}, "
+                f"the header says "
                 f"author type {at.value!r} and source type {st.value!r}",
             )
         )

@@ -14,9 +14,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from .consistency import compare
-from .diagnostics import Diagnostic, error, info
+from .diagnostics import Diagnostic, info
 from .errors import InputError
-from .files import DECODING_CODES, clean_name, kind_of, unreadable, walk
+from .files import DECODING_CODES, clean_name, kind_of, read_text, unreadable, walk
 from .interpret import interpret_block
 from .memory import paused_gc
 from .model import Model, conventional_model_folder, find_model_files, read_model
@@ -54,9 +54,9 @@ def _natural_key(text: str) -> tuple[object, ...]:
 def read_order(path: Path) -> list[str]:
     """A coding-order file: one trace file name per line (blank lines and `#` comments ignored)."""
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read the order file: {exc.strerror}") from exc
+        lines = read_text(path, str(path))[0].splitlines()
+    except OSError as exc:  # a FIFO given as the order file is refused, not waited on
+        raise InputError(f"{path}: cannot read the order file: {exc.strerror or exc}") from exc
     return [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
 
 
@@ -233,7 +233,8 @@ def _nothing_loaded(files: Sequence[Path], diagnostics: Sequence[Diagnostic]) ->
     """Why a study whose every file was skipped cannot give a graph (rather than an empty one)."""
     names = {display_name(path) for path in files}
     reasons = [d for d in diagnostics if d.file in names and d.code != "invalid-utf8"]
-    reason = f": {reasons[0].render()}" + (" (and more)" if len(files) > 1 else "") if reasons else ""
+    reason = f": {reasons[0].render()}" if reasons else ""
+    reason += " (and more)" if reasons and len(files) > 1 else ""
     return f"no trace could be loaded from the {len(files)} file(s) found{reason}"
 
 

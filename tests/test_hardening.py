@@ -34,22 +34,34 @@ from .graphs import load_graph
 BASE = "http://example.org/hardening/"
 
 
-def lost_lines(text: str, graph: Graph) -> list[str]:
-    """The `>` lines and fenced lines of `text` whose words are in no literal of `graph`."""
-    literals = "\n".join(str(o) for o in graph.objects() if isinstance(o, Literal))
-    lost, fenced = [], False
+def written_lines(text: str) -> list[str]:
+    """The `>` lines and fenced lines of `text` that hold text (stripped, `>` removed). Fences
+    pair as in CommonMark: up to 3 spaces of indent, an opening of 3+ backticks, closed by a
+    line of only backticks, at least as many."""
+    found, ticks = [], 0
     for line in text.split("\n"):
         body = line.strip()
-        if body.startswith("```"):
-            fenced = not fenced
+        indent = len(line) - len(line.lstrip(" "))
+        run = len(body) - len(body.lstrip("`"))
+        if ticks and indent <= 3 and run >= ticks and body == "`" * run:
+            ticks = 0
             continue
-        if body.startswith(">"):
+        if not ticks and indent <= 3 and run >= 3 and "`" not in body[run:]:
+            ticks = run
+            continue
+        if not ticks and body.startswith(">"):
             body = body.lstrip("> ").strip()
-        elif not fenced:
+        elif not ticks:
             continue
-        if body and body not in literals:
-            lost.append(line)
-    return lost
+        if body:
+            found.append(body)
+    return found
+
+
+def lost_lines(text: str, graph: Graph) -> list[str]:
+    """The `written_lines` of `text` that are in no literal of `graph`."""
+    literals = "\n".join(str(o) for o in graph.objects() if isinstance(o, Literal))
+    return [line for line in written_lines(text) if line not in literals]
 
 
 @pytest.fixture
@@ -167,7 +179,9 @@ def test_a_trace_without_number_and_title_is_not_taken_for_the_template(tmp_path
 
 
 def test_the_empty_template_is_still_skipped(tmp_path):
-    template = "# s \n\n## title\n\n**AXIAL CODING TRACE**\n``` python\ns = CClass(source, \"s\")\n```\n"
+    template = (
+        '# s \n\n## title\n\n**AXIAL CODING TRACE**\n``` python\ns = CClass(source, "s")\n```\n'
+    )
     template += "# coding\n\n**OPEN CODING TRACE:**\n- <ins>Option: </ins>\n"
     write(tmp_path / "s_.md", template)
     write(tmp_path / "s_25.md", seed_text())
@@ -183,7 +197,10 @@ def test_the_empty_template_is_still_skipped(tmp_path):
 
 @pytest.mark.parametrize(
     ("bom", "codec", "label"),
-    [(codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16 LE"), (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16 BE")],
+    [
+        (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16 LE"),
+        (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16 BE"),
+    ],
 )
 def test_utf16_traces_are_read(run, tmp_path, bom, codec, label):
     write(tmp_path / "s_25.md", bom + seed_text().encode(codec))
@@ -201,7 +218,10 @@ def test_a_skipped_file_keeps_its_encoding_warning(run, tmp_path):
     write(tmp_path / "notes.md", b"caf\xe9 notes\n")
     result = run("load", ".", "-v")
     lines = result.stderr.splitlines()
-    assert "notes.md:1: warning[invalid-utf8]: bytes that are not UTF-8 were replaced; save the file as UTF-8" in lines
+    assert (
+        "notes.md:1: warning[invalid-utf8]: bytes that are not UTF-8 were replaced; save the file as UTF-8"
+        in lines
+    )
     assert any(line.startswith("notes.md:1: info[not-a-trace]") for line in lines)
 
 
@@ -231,7 +251,10 @@ def test_document_iris_are_unique_per_file(tmp_path):
     documents = set(graph.subjects(RDF.type, QG.TraceDocument))
     assert len(documents) == 4
     assert sorted(str(d).removeprefix(BASE + "document/") for d in documents) == [
-        "s_1", "s_1-2", "s_1-3", "s_1-4"
+        "s_1",
+        "s_1-2",
+        "s_1-3",
+        "s_1-4",
     ]
     for quote in graph.subjects(RDF.type, QG.Quote):
         assert len(list(graph.objects(quote, QG.text))) == 1
@@ -325,7 +348,12 @@ def test_control_characters_are_warned_at_their_line_and_xml_outputs_are_well_fo
         f"s_25.md:{line}: warning[control-character]: control character U+000C (form feed): "
         "kept in the graph, shown as ␌ in RDF/XML and JUnit, which cannot carry it"
     ) in lines
-    assert any(x.startswith(f"s_25.md:{line + 2}: warning[control-character]: control character U+0000 (NUL)") for x in lines)
+    assert any(
+        x.startswith(
+            f"s_25.md:{line + 2}: warning[control-character]: control character U+0000 (NUL)"
+        )
+        for x in lines
+    )
     ET.fromstring(result.stdout.encode())  # well-formed
     graph = Graph().parse(data=result.stdout, format="xml")
     assert (None, QG.text, Literal("A ligature␌broken and a ␋vertical tab")) in graph
