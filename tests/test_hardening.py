@@ -217,6 +217,7 @@ def test_a_skipped_file_keeps_its_encoding_warning(run, tmp_path):
     write(tmp_path / "s_25.md", seed_text())
     write(tmp_path / "notes.md", b"caf\xe9 notes\n")
     result = run("load", ".", "-v")
+    assert result.exit_code == 0
     lines = result.stderr.splitlines()
     assert (
         "notes.md:1: warning[invalid-utf8]: bytes that are not UTF-8 were replaced; save the file as UTF-8"
