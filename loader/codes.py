@@ -55,6 +55,12 @@ DIAGNOSTIC_HELP: dict[str, str] = {
     "source block or the file name.",
     "code-list-label-differs": "`add codes to sN:` written in another source's trace: the codes "
     "are credited to the trace's own source.",
+    "skipped-file": "A dangling link, link loop, FIFO, device or folder with a trace or model "
+    "file's name: never opened, skipped.",
+    "encoding": "A file read as UTF-16, as its byte order mark says.",
+    "control-character": "A NUL, form feed, ESC... that XML cannot carry: kept in the graph, "
+    "shown as its control picture in RDF/XML and JUnit.",
+    "python-warning": "Python's own SyntaxWarning for an odd literal (`1if x`), at its line.",
     "view-skipped": "A view the model declares (CBundle) is not drawn: it cannot be read without "
     "running the model, or holds no decision-model link.",
 }

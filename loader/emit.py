@@ -40,6 +40,7 @@ from .statements import (
     Skipped,
     Statement,
     Verbatim,
+    value_text,
 )
 from .terms import NTriple, NTriples, boolean, integer, literal, term
 
@@ -490,9 +491,7 @@ class _Emitter:
 
 
 def _as_flag(value: object) -> str:
-    return (
-        {True: "yes", False: "no"}.get(value, str(value)) if isinstance(value, bool) else str(value)
-    )
+    return value_text(value)
 
 
 def emit_ntriples(

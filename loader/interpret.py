@@ -112,8 +112,21 @@ class _Reader:
                 self.verbatim(site, f"too large to interpret ({size} characters)")
             return
         whole = pyrepair.parse_whole("\n".join(lines)) if origin == "code" else None
+        if whole:
+            self.python_warnings(whole, base)
         for piece in _tree_pieces(lines, whole) if whole else _span_pieces(lines):
-            self.piece(piece, _site(lines, piece.first, piece.last, base, origin))
+            site = _site(lines, piece.first, piece.last, base, origin)
+            if not whole:
+                self.python_warnings(piece.parsed, site.line)
+            self.piece(piece, site)
+
+    def python_warnings(self, parsed: pyrepair.Parsed, first_line: int) -> None:
+        """Python's SyntaxWarnings as diagnostics at their file line (`parsed` begins there)."""
+        for line, message in parsed.warnings:
+            where = first_line + line - 1
+            self.diagnostics.append(
+                warning(self.file, where, "python-warning", f"python warns: {message}")
+            )
 
     def piece(self, piece: _Piece, site: _Site) -> None:
         parsed = piece.parsed

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .diagnostics import Diagnostic, warning
+from .files import read_text, unreadable
 from .interpret import interpret_module
 from .metamodel import LIBRARY_PREFIXES
 from .model_run import RunFile, bindings, check_runs
@@ -41,6 +42,8 @@ class ModelFile:
     name: str
     line_count: int
     interpretation: Interpretation
+    text: str = field(default="", repr=False, compare=False)
+    """The file as read (what CodeableModels would execute)."""
 
 
 @dataclass(frozen=True)
@@ -94,9 +97,16 @@ def conventional_model_folder(trace_paths: Iterable[Path]) -> Path | None:
     return None
 
 
-def _read(path: Path, name: str) -> ModelFile:
-    text = path.read_text(encoding="utf-8")
-    return ModelFile(path, name, len(text.splitlines()), interpret_module(text, name))
+def _read(path: Path, name: str, diagnostics: list[Diagnostic]) -> ModelFile | None:
+    """Read like a trace: a diagnostic at the file (and None) when it cannot be read, and the
+    rest of the study loads."""
+    try:
+        text, decoding = read_text(path, name)
+    except OSError as exc:
+        diagnostics.append(unreadable(name, exc))
+        return None
+    diagnostics.extend(decoding)
+    return ModelFile(path, name, len(text.splitlines()), interpret_module(text, name), text)
 
 
 def read_model(
@@ -107,7 +117,9 @@ def read_model(
     diagnostics: list[Diagnostic] = []
     model_files = []
     for path, name in files:
-        model_file = _read(path, name)
+        model_file = _read(path, name, diagnostics)
+        if model_file is None:
+            continue
         diagnostics.extend(model_file.interpretation.diagnostics)
         model_files.append(model_file)
     imports = _follow_imports(model_files, display, diagnostics)
@@ -194,20 +206,8 @@ def _follow_imports(
             if path is not None and path.resolve() in by_path:
                 module = by_path[path.resolve()]
             elif path is not None:
-                try:
-                    module = _read(path, display(path))
-                except (OSError, UnicodeDecodeError, ValueError) as exc:
-                    module = None
-                    diagnostics.append(
-                        warning(
-                            model_file.name,
-                            statement.line,
-                            "unresolved-import",
-                            f"{statement.module} is {display(path)}, which cannot be read "
-                            f"({exc}); the names imported from it stay undefined",
-                        )
-                    )
-                else:
+                module = _read(path, display(path), diagnostics)
+                if module is not None:
                     by_path[path.resolve()] = module
                     pending.append(module)
             else:
@@ -325,7 +325,7 @@ def _run_files(
     return [
         RunFile(
             model_file.name,
-            model_file.path.read_text(encoding="utf-8", errors="replace"),
+            model_file.text,
             model_file.interpretation.statements,
             {module: bound.get(module) for module in
              (s.module for s in study_imports(model_file))},

@@ -73,7 +73,7 @@ def bind_prefixes(graph: Graph, base: str) -> None:
 
 @lru_cache(maxsize=100_000)
 def _segment(text: str) -> str:
-    return quote(text, safe="-_.~")
+    return quote(text, safe="-_.~", errors="surrogateescape")  # a file name's non-UTF-8 bytes
 
 
 class Iris:

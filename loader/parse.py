@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from . import controls
 from .diagnostics import Diagnostic, info, warning
 from .document import (
     AxialTrace,
@@ -28,6 +29,7 @@ from .document import (
     Span,
     TraceDocument,
 )
+from .files import read_text
 
 __all__ = ["parse_text", "parse_trace"]
 
@@ -73,28 +75,30 @@ def parse_trace(path: Path, file: str | None = None) -> Parsed:
 
     Bytes that are not UTF-8 are replaced and reported instead of aborting the whole study."""
     name = str(path) if file is None else file
-    data = path.read_bytes()
-    try:
-        text, decoding = data.decode("utf-8"), None
-    except UnicodeDecodeError as exc:
-        text = data.decode("utf-8", errors="replace")
-        line = data[: exc.start].count(b"\n") + 1
-        message = "bytes that are not UTF-8 were replaced; save the file as UTF-8"
-        decoding = warning(name, line, "invalid-utf8", message)
+    text, decoding = read_text(path, name)
     document, diagnostics = parse_text(text, name, path)
-    return document, diagnostics if decoding is None else (decoding, *diagnostics)
+    return document, (*decoding, *diagnostics)
 
 
 def parse_text(text: str, file: str, path: Path | None = None) -> Parsed:
     """Parse the text of one trace; never raises, whatever the text."""
     lines = _split_lines(text)
     diagnostics: list[Diagnostic] = []
+    if controls.NOT_XML.search(text):
+        diagnostics.extend(controls.find(lines, file))
     header, coding_start = _HeaderReader(lines, file, diagnostics).read()
     coding = _CodingReader(lines, file, diagnostics)
     coding.read(coding_start)
     # A kind line without a number is the empty template (traces/s_.md); with a title it is
     # a real trace that lost its number.
-    is_template = header.kind is not None and header.number is None and not header.value("title")
+    # Only a file with nothing beyond the template's own lines is a template: a trace that lost
+    # its number line and has no title still has quotes or coding, which must not vanish.
+    is_template = (
+        header.kind is not None
+        and header.number is None
+        and not header.value("title")
+        and not _has_content(coding.segments, coding.extra_lines)
+    )
     if is_template:
         message = "looks like the empty trace template; skipped"
         diagnostics.insert(0, info(file, 1, "template", message))
@@ -125,6 +129,21 @@ def parse_text(text: str, file: str, path: Path | None = None) -> Parsed:
         header_notes=tuple(header.notes),
     )
     return document, tuple(diagnostics)
+
+
+def _has_content(segments: list[Segment], extra_lines: list[tuple[int, str]]) -> bool:
+    """Whether the coding part holds anything the empty template does not: a quote, image or
+    quoted fence, a kept line, or an open-coding line with a value."""
+    return bool(extra_lines) or any(
+        segment.items
+        or any(
+            line.values
+            for trace in segment.traces
+            if isinstance(trace, OpenTrace)
+            for line in trace.lines
+        )
+        for segment in segments
+    )
 
 
 # -- lines -------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ import keyword
 import re
 import textwrap
 import tokenize
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -48,6 +49,8 @@ class Parsed:
     repairs: tuple[str, ...] = ()
     error: str | None = None
     where: tuple[int, int, int, int] = (0, 0, 0, 0)
+    warnings: tuple[tuple[int, str], ...] = ()
+    """Python's own SyntaxWarnings (`1if x`), as (line, message): reported, never printed."""
 
 
 @dataclass(frozen=True)
@@ -63,7 +66,13 @@ class LineScan:
 def parse(text: str) -> Parsed:
     """`ast.parse` that reports instead of raising, whatever the input."""
     try:
-        return Parsed(ast.parse(text.replace("\r", " ")), text)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            tree = ast.parse(text.replace("\r", " "))
+        found = tuple(
+            (w.lineno, str(w.message)) for w in caught if issubclass(w.category, SyntaxWarning)
+        )
+        return Parsed(tree, text, warnings=found)
     except SyntaxError as err:
         line, column = err.lineno or 1, max(0, (err.offset or 1) - 1)
         end = (err.end_lineno or line, max(0, (err.end_offset or 1) - 1))
@@ -206,7 +215,8 @@ def parse_span(text: str) -> Parsed:
         repairs.append(repair)
         current = parse("\n".join(lines))
         if current.tree is not None:
-            return Parsed(current.tree, current.source, tuple(dict.fromkeys(repairs)))
+            repaired = tuple(dict.fromkeys(repairs))
+            return Parsed(current.tree, current.source, repaired, warnings=current.warnings)
     return first
 
 

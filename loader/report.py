@@ -25,6 +25,7 @@ from rdflib.namespace import RDF, SH, XSD
 from rdflib.paths import AlternativePath, InvPath, MulPath, OneOrMore, SequencePath, ZeroOrMore
 from rdflib.term import Node
 
+from .controls import visible
 from .diagnostics import Diagnostic, Severity, printable
 from .namespaces import DEFAULT_BASE, PREFIXES, NTriplesIris
 from .resolve import Study
@@ -368,7 +369,8 @@ def render_junit(report: Report, color: bool = False) -> str:
         if rest:
             ET.SubElement(case, "system-out").text = "\n".join(printable(_line(f)) for f in rest)
     ET.indent(root)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+    text = ET.tostring(root, encoding="unicode")
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + visible(text) + "\n"  # control chars
 
 
 GITHUB_LIMIT = 10

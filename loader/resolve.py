@@ -27,6 +27,7 @@ from .statements import (
     NameList,
     OptionLink,
     Statement,
+    value_text,
 )
 
 NOT_CODES = {"source", "reference"}
@@ -182,13 +183,23 @@ def _adopt_model(codebook: dict[str, CodeEntry], model: Model) -> None:
 
 
 def _slugs(records: Sequence[TraceRecord]) -> list[str]:
-    """Document slugs from file stems, made unique when two folders hold the same file name."""
+    """Document slugs from file stems, made unique when two folders hold the same file name
+    (or `s_1.md` sits beside `s_1.txt`): the second is `s_1-2`, or the next number that no
+    file's own stem is."""
+    stems = [r.document.path.stem if r.document.path else r.document.name for r in records]
+    taken = set(stems)
     used: dict[str, int] = {}
     slugs = []
-    for record in records:
-        stem = record.document.path.stem if record.document.path else record.document.name
-        used[stem] = used.get(stem, 0) + 1
-        slugs.append(stem if used[stem] == 1 else f"{stem}-{used[stem]}")
+    for stem in stems:
+        if stem not in used:
+            used[stem] = 1
+            slugs.append(stem)
+            continue
+        while f"{stem}-{used[stem]}" in taken or used[stem] == 1:
+            used[stem] += 1
+        slug = f"{stem}-{used[stem]}"
+        taken.add(slug)
+        slugs.append(slug)
     return slugs
 
 
@@ -479,9 +490,7 @@ def _source_definition(record: TraceRecord) -> ClassDefinition | None:
 
 
 def _as_text(value: object) -> str:
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    return str(value).strip()
+    return value_text(value).strip()
 
 
 def _check_header_values(
@@ -504,7 +513,8 @@ def _check_header_values(
                 block.line,
                 "header-mismatch",
                 f"the source block swaps author type and type: it says author type "
-                f"{values['author type']!r} and type {values['type']!r}, the header says "
+                f"{_as_text(values['author type'])!r} and type {_as_text(values['type'])!r}, "
+                f"the header says "
                 f"author type {at.value!r} and source type {st.value!r}",
             )
         )
@@ -528,9 +538,80 @@ def _check_header_values(
 
 
 def closest(name: str, defined: Sequence[str]) -> str | None:
-    """The defined name a misspelt `name` most likely means (difflib ratio at least 0.8)."""
-    close = difflib.get_close_matches(name, defined, n=1, cutoff=0.8)
-    return close[0] if close else None
+    """The defined name a misspelt `name` most likely means (difflib ratio at least 0.8).
+
+    Comparing every undefined name with every defined one is quadratic (4,000 of each took
+    160 s), so beyond `EXACT_UP_TO` defined names only the few that share the most rare
+    trigrams with `name` are compared (`_NameIndex`); callers pass the same sequence for a
+    whole study, and its index is kept for the next call."""
+    if len(defined) <= EXACT_UP_TO:
+        close = difflib.get_close_matches(name, defined, n=1, cutoff=0.8)
+        return close[0] if close else None
+    global _index
+    if _index is None or _index.defined is not defined:
+        _index = _NameIndex(defined)
+    return _index.closest(name)
+
+
+EXACT_UP_TO = 300
+"""Up to this many defined names every one is compared (difflib); a real study has ~200."""
+_CANDIDATES = 16  # names compared with difflib per lookup beyond EXACT_UP_TO
+_POSTINGS = 1_500  # names counted per lookup: rare trigrams first, then stop
+
+
+class _NameIndex:
+    """Defined names by trigram, so a lookup counts shared trigrams over a bounded number of
+    names (rarest trigrams first) and compares only the best few with difflib. Names whose
+    lengths differ by more than 3:2 cannot reach ratio 0.8 (2·min/(a+b) bounds it) and are
+    never candidates, so that filter loses nothing; the trigram cut may miss a match that
+    shares no rare trigram, which the exact path below `EXACT_UP_TO` would find."""
+
+    def __init__(self, defined: Sequence[str]) -> None:
+        self.defined = defined
+        self.names = list(dict.fromkeys(defined))
+        self.postings: dict[str, list[int]] = {}
+        for number, name in enumerate(self.names):
+            for gram in _trigrams(name):
+                self.postings.setdefault(gram, []).append(number)
+
+    def closest(self, name: str) -> str | None:
+        grams = sorted(
+            (g for g in _trigrams(name) if g in self.postings), key=lambda g: len(self.postings[g])
+        )
+        counts: dict[int, int] = {}
+        budget = _POSTINGS
+        for gram in grams:
+            posting = self.postings[gram]
+            if budget < len(posting) and counts:
+                break
+            budget -= len(posting)
+            for number in posting:
+                counts[number] = counts.get(number, 0) + 1
+        low, high = len(name) * 2 / 3, len(name) * 3 / 2
+        ranked = sorted(
+            (n for n in counts if low <= len(self.names[n]) <= high),
+            key=lambda n: -counts[n],
+        )[:_CANDIDATES]
+        matcher = difflib.SequenceMatcher()
+        matcher.set_seq2(name)
+        best: tuple[float, str] | None = None
+        for number in ranked:
+            candidate = self.names[number]
+            matcher.set_seq1(candidate)
+            if matcher.real_quick_ratio() < 0.8 or matcher.quick_ratio() < 0.8:
+                continue
+            score = (matcher.ratio(), candidate)
+            if score[0] >= 0.8 and (best is None or score > best):
+                best = score
+        return best[1] if best else None
+
+
+_index: _NameIndex | None = None
+
+
+def _trigrams(name: str) -> set[str]:
+    padded = f"\0{name}\0"
+    return {padded[i : i + 3] for i in range(len(padded) - 2)}
 
 
 def undefined_name(file: str, line: int, name: str, hint: str | None) -> Diagnostic:

@@ -13,6 +13,20 @@ from dataclasses import dataclass
 from .diagnostics import Diagnostic
 
 
+def value_text(value: object) -> str:
+    """A literal value as text, never raising: `str()` of an int with more than 4,300 digits
+    raises ValueError (Python's limit against quadratic conversion), so such an int is written
+    in hexadecimal, which has no limit and is how a huge literal is usually written anyway."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int) and value.bit_length() > 14_000:  # ~4,200 decimal digits
+        return hex(value)
+    try:
+        return str(value)
+    except ValueError:  # a container holding a huge int
+        return repr(type(value).__name__)
+
+
 @dataclass(frozen=True)
 class Statement:
     """Base of every interpreted statement."""

@@ -14,8 +14,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from .consistency import compare
-from .diagnostics import Diagnostic, error, info
+from .diagnostics import Diagnostic, info
 from .errors import InputError
+from .files import DECODING_CODES, clean_name, kind_of, read_text, unreadable, walk
 from .interpret import interpret_block
 from .memory import paused_gc
 from .model import Model, conventional_model_folder, find_model_files, read_model
@@ -53,9 +54,9 @@ def _natural_key(text: str) -> tuple[object, ...]:
 def read_order(path: Path) -> list[str]:
     """A coding-order file: one trace file name per line (blank lines and `#` comments ignored)."""
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read the order file: {exc.strerror}") from exc
+        lines = read_text(path, str(path))[0].splitlines()
+    except OSError as exc:  # a FIFO given as the order file is refused, not waited on
+        raise InputError(f"{path}: cannot read the order file: {exc.strerror or exc}") from exc
     return [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
 
 
@@ -68,27 +69,37 @@ def apply_order(files: list[Path], order: Sequence[str]) -> list[Path]:
 
 def find_traces(paths: Iterable[Path]) -> list[Path]:
     """Files in the order given; a folder contributes its trace files in natural order."""
+    return scan_traces(paths)[0]
+
+
+def scan_traces(paths: Iterable[Path]) -> tuple[list[Path], list[Diagnostic]]:
+    """`find_traces`, with a diagnostic for each entry with a trace file's name that is no
+    readable file (a dangling link, FIFO, device, folder) and each folder that cannot be listed."""
     found: list[Path] = []
+    diagnostics: list[Diagnostic] = []
     for path in paths:
         if path.is_dir():
-            found.extend(
-                sorted(
-                    (
-                        p
-                        for p in path.rglob("*")
-                        if p.is_file() and p.suffix.lower() in TRACE_SUFFIXES
-                    ),
-                    key=lambda p: natural_key(p.relative_to(path)),
-                )
-            )
+            files, notes = walk(path, _is_trace_name, display_name)
+            found.extend(sorted(files, key=lambda p: natural_key(p.relative_to(path))))
+            diagnostics.extend(notes)
         elif path.is_file():
             found.append(path)
+        elif os.path.lexists(path):
+            try:
+                what = kind_of(os.stat(path).st_mode) or "not a regular file"
+            except OSError as exc:
+                what = exc.strerror or str(exc)
+            raise InputError(f"{display_name(path)}: {what}, not a trace file or folder")
         else:
             raise InputError(f"{path}: no such file or folder")
     unique: dict[Path, Path] = {}
     for path in found:
         unique.setdefault(path.resolve(), path)
-    return list(unique.values())
+    return list(unique.values()), diagnostics
+
+
+def _is_trace_name(name: str) -> bool:
+    return os.path.splitext(name)[1].lower() in TRACE_SUFFIXES
 
 
 def display_name(path: Path) -> str:
@@ -100,9 +111,10 @@ def display_name(path: Path) -> str:
 def _display_name(path: Path, cwd: str) -> str:
     """Cached: resolving a path is a system call per folder, and a report names every file."""
     try:
-        return str(path.resolve().relative_to(cwd))
-    except ValueError:
-        return str(path)
+        name = str(path.resolve().relative_to(cwd))
+    except (ValueError, OSError, RuntimeError):  # elsewhere; a link loop
+        name = str(path)
+    return clean_name(name)
 
 
 def interpret_trace(path: Path, diagnostics: list[Diagnostic]) -> TraceRecord | None:
@@ -110,11 +122,13 @@ def interpret_trace(path: Path, diagnostics: list[Diagnostic]) -> TraceRecord | 
     name = display_name(path)
     try:
         document, found = parse_trace(path, name)
-    except (OSError, UnicodeDecodeError) as exc:
-        diagnostics.append(error(name, 0, "unreadable", f"cannot read the file: {exc}"))
+    except OSError as exc:
+        diagnostics.append(unreadable(name, exc))
         return None
     if document.kind is None and document.coding_line is None and not document.segments:
-        # A README or notes file beside the traces: one note, not the parser's complaints.
+        # A README or notes file beside the traces: one note, not the parser's complaints
+        # (but how its bytes were read, which may be why it looks like no trace).
+        diagnostics.extend(d for d in found if d.code in DECODING_CODES)
         diagnostics.append(
             info(name, 1, "not-a-trace", "no `# s`/`# p` header and no `# coding`: skipped")
         )
@@ -178,11 +192,12 @@ def load_study(
     follow in natural order). Files are read in `workers` processes (default: one per CPU for
     a large study, see `workers`); the study is the same however many there are. Pass
     `workers=1` from a program whose own threads must not be forked."""
-    files = apply_order(find_traces(paths), order)
+    found, skipped = scan_traces(paths)
+    files = apply_order(found, order)
     if not files:
         raise InputError("no trace files (.md or .txt) found in " + ", ".join(map(str, paths)))
     model = load_model(paths, model_paths)
-    diagnostics: list[Diagnostic] = list(model.diagnostics) if model else []
+    diagnostics: list[Diagnostic] = [*skipped, *(model.diagnostics if model else ())]
     records: list[TraceRecord] = []
 
     def read(batch: Sequence[Path], report: Progress | None = None, done: int = 0) -> _Read:
@@ -202,6 +217,8 @@ def load_study(
             diagnostics.extend(batch_diagnostics)
         if progress:
             progress(len(files), len(files), str(files[-1]))
+        if not records:
+            raise InputError(_nothing_loaded(files, diagnostics))
         study = resolve(records, model)
         diagnostics.extend(study.diagnostics)
         if model is not None:
@@ -210,6 +227,15 @@ def load_study(
 
 
 _Read = tuple[list[TraceRecord], list[Diagnostic]]
+
+
+def _nothing_loaded(files: Sequence[Path], diagnostics: Sequence[Diagnostic]) -> str:
+    """Why a study whose every file was skipped cannot give a graph (rather than an empty one)."""
+    names = {display_name(path) for path in files}
+    reasons = [d for d in diagnostics if d.file in names and d.code != "invalid-utf8"]
+    reason = f": {reasons[0].render()}" if reasons else ""
+    reason += " (and more)" if reasons and len(files) > 1 else ""
+    return f"no trace could be loaded from the {len(files)} file(s) found{reason}"
 
 
 def _reporting(

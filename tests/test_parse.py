@@ -556,7 +556,15 @@ def test_invalid_utf8_is_replaced_and_reported(tmp_path: Path):
         ("", [("missing-source-id", 0), ("no-coding-heading", 0)]),
         ("# s 5\n## title\nOnly a header", [("no-coding-heading", 3)]),
         ("# s\n5\n# coding\n```python\nx = (", [("unclosed-fence", 4)]),
-        ("\x00\x01\ufffd```\x7f\n> \x00", [("missing-source-id", 1), ("no-coding-heading", 2)]),
+        (
+            "\x00\x01\ufffd```\x7f\n> \x00",
+            [
+                ("missing-source-id", 1),
+                ("control-character", 1),
+                ("control-character", 2),
+                ("no-coding-heading", 2),
+            ],
+        ),
         (
             "# coding\n# coding\n>\n```\n",
             [("missing-source-id", 1), ("repeated-coding-heading", 2), ("unclosed-fence", 4)],
