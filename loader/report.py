@@ -13,6 +13,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import groupby
+from urllib.parse import quote
 
 import click
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
@@ -270,7 +271,9 @@ def render_github(report: Report, color: bool = False) -> str:
 def render_turtle(report: Report, color: bool = False) -> str:
     """The sh:ValidationReport graph. Each result also carries qgsh:file and qgsh:line; loader
     diagnostics are results of the qgsh:LoaderDiagnostic component, with their code as
-    qgsh:diagnostic (they have no focus node: the defect is in the file, not in the graph)."""
+    qgsh:diagnostic. SHACL 3.6 gives every result exactly one sh:focusNode: a diagnostic's is
+    its file, as `<base>file/<path>` (the defect is in the file, not in the graph), or the study
+    (`<base>`) when it has no file."""
     graph = Graph()
     for prefix, namespace in {
         **PREFIXES,
@@ -294,6 +297,8 @@ def render_turtle(report: Report, color: bool = False) -> str:
             graph.add((node, QGSH.line, Literal(f.line, datatype=XSD.integer)))
         r = f.result
         if r is None:
+            where = report.base + ("file/" + quote(f.file) if f.file else "")
+            graph.add((node, SH.focusNode, URIRef(where)))
             graph.add((node, SH.sourceConstraintComponent, QGSH.LoaderDiagnostic))
             graph.add((node, QGSH.diagnostic, Literal(f.rule)))
             continue

@@ -45,7 +45,8 @@ _TOKEN = re.compile(
     r"|(?P<other>.)",
     re.S,
 )
-PREBOUND = ("this", "value", "currentShape", "shapesGraph")
+PREBOUND = ("this", "currentShape", "shapesGraph")
+"""Pre-bound in every query ($value only in ASK validators, where it is a value node)."""
 
 
 @dataclass(frozen=True)

@@ -50,7 +50,12 @@ _LEVELS = {"error": Severity.ERROR, "warning": Severity.WARNING, "info": Severit
     type=click.Choice(ENGINES),
     default=ENGINES[0],
     show_default=True,
-    help="SHACL engine.",
+    help="SHACL engine (pyshacl: the reference implementation, slower).",
+)
+@click.option(
+    "--allow-service",
+    is_flag=True,
+    help="Let shapes use SERVICE or a remote JSON-LD @context (they contact other servers).",
 )
 def validate_command(
     inputs: StudyInputs,
@@ -59,6 +64,7 @@ def validate_command(
     fmt: str,
     fail_on: str,
     engine: str,
+    allow_service: bool,
 ) -> None:
     """Check that every code is grounded in a quote, and the rest of the shapes, at file:line.
 
@@ -69,7 +75,8 @@ def validate_command(
     """
     try:
         # Made first, so that its footprint is worked out while the study loads.
-        run = Validation(load_shapes(extra_shapes), engine)
+        shapes = load_shapes(extra_shapes, allow_service=allow_service)
+        run = Validation(shapes, engine, allow_service=allow_service)
     except QualgraphError as exc:
         raise CommandError(str(exc)) from exc
     loaded = inputs.load()
