@@ -104,6 +104,7 @@ class FocusEngine:
         self.shapes = shapes
         self._supers: dict[Term, set[Term]] = {}
         self._active: set[tuple[Term, Node]] = set()
+        self._conforms: dict[tuple[Term, Node], bool] = {}
         self._shapes_graph_loaded = False
         self._components = sparql_constraints(shapes)
 
@@ -137,7 +138,10 @@ class FocusEngine:
         return list(nodes)
 
     def conforms(self, node: Term, shape: Node) -> bool:
+        """Whether `node` conforms to `shape` (remembered: the data does not change)."""
         key = (node, shape)
+        if key in self._conforms:
+            return self._conforms[key]
         if key in self._active:
             raise Recursion(
                 f"{_label(self.shapes, shape)}: the shapes are recursive on {node} (a node must "
@@ -145,9 +149,10 @@ class FocusEngine:
             )
         self._active.add(key)
         try:
-            return not self.validate(shape, [node], first=True)
+            self._conforms[key] = not self.validate(shape, [node], first=True)
         finally:
             self._active.discard(key)
+        return self._conforms[key]
 
     # -- one shape -----------------------------------------------------------------------------
 
