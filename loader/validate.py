@@ -92,12 +92,14 @@ class Validation:
         self.timings: list[tuple[str, float]] = []
         self._loader: BackgroundLoader | None = None
         self._footprint: Forked[Footprint | None] | None = None
+        self._selective = False
         plan = plan_shapes(self.shapes, allow_service)  # both engines: refusals come first
         if engine == "oxigraph":
             self.specs = plan.specs
             self.general = plan.general
             # The general engine may look at any triple: all of them are loaded for it.
             selective = selective and not self.general
+            self._selective = selective
             self._started = time.perf_counter()
             if selective and self.specs not in _FOOTPRINTS:
                 # Reading the shapes' SPARQL takes ~0.4 s: a child does it while this process
@@ -134,6 +136,10 @@ class Validation:
             if self._footprint is not None:
                 self._footprint.close()  # not waited for when no triple came
             rewritten: Rewritten = {}
+            if self._selective and any(p == _SUBCLASS_OF for _, p, _ in triples):
+                # The selection widened classes by the ontology's subclasses before the data's
+                # own rdfs:subClassOf came: load every triple, so none of their instances is lost.
+                add_to_store(self._oxigraph.store, triples)
             if not isinstance(graph, NTriples):
                 add_to_store(self._oxigraph.store, graph)  # blank nodes keep their labels
                 rewritten = rewritten_literals(self._oxigraph.store, graph)
@@ -166,6 +172,8 @@ class Validation:
             tuple(sorted(located, key=_order)), self.engine, tuple(self.timings)
         )
 
+
+_SUBCLASS_OF = "<http://www.w3.org/2000/01/rdf-schema#subClassOf>"
 
 _FOOTPRINTS: dict[tuple[ShapeSpec, ...], Footprint | None] = {}
 """Footprints worked out in this process, by shapes (a test suite validates hundreds of times)."""
