@@ -20,7 +20,7 @@ CLAIM_MESSAGE = (
     "the claim."
 )
 URL_OR_TINY_URL = RULE_PREFIXES + (
-    "<urn:rules#Either> a sh:NodeShape ; sh:targetClass qg:Source ;\n"
+    '<urn:rules#Either> a sh:NodeShape ; sh:targetClass qg:Source ; sh:message "Give a url." ;\n'
     "    sh:or ( [ sh:path qg:url ; sh:minCount 1 ] [ sh:path qg:tinyUrl ; sh:minCount 1 ] ) .\n"
 )
 VALID = Mutation()
