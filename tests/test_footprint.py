@@ -8,7 +8,9 @@ from rdflib.namespace import RDF, RDFS
 
 from loader.footprint import footprint
 from loader.namespaces import OA, PROV, QG
-from loader.shapes import load_shapes, read_shapes
+from loader.shapes import load_shapes, plan_shapes, read_shapes
+from loader.terms import NTriples
+from loader.validate import Validation
 
 from .test_validate import RULE_PREFIXES
 
@@ -43,13 +45,29 @@ def test_core_paths_targets_and_classes_are_collected():
             f"<urn:a> a sh:PropertyShape ; sh:targetSubjectsOf <{EX}p> ;\n"
             f"    sh:path ( <{EX}q> [ sh:inversePath <{EX}r> ] ) ; sh:class <{EX}C> .\n"
             f"<urn:b> a sh:PropertyShape ; sh:targetClass <{EX}D> ;\n"
-            f"    sh:path [ sh:alternativePath ( <{EX}s> [ sh:zeroOrMorePath <{EX}t> ] ) ] ;\n"
-            "    sh:minCount 1 .\n"
+            f"    sh:path <{EX}s> ; sh:minCount 1 .\n"
         )
     )
     assert found is not None
-    assert {URIRef(EX + n) for n in "pqrst"} | {RDFS.subClassOf} == found.predicates
+    assert {URIRef(EX + n) for n in "pqrs"} | {RDFS.subClassOf} == found.predicates
     assert found.classes == {URIRef(EX + "C"), URIRef(EX + "D")}
+
+
+def test_shapes_the_compiler_does_not_run_turn_the_selection_off():
+    # An alternative or zero-or-more path runs in the general engine, which may read any
+    # triple: validation then loads them all (validate.Validation), whatever the footprint.
+    shapes = Graph().parse(
+        data=RULE_PREFIXES
+        + f"<urn:b> a sh:PropertyShape ; sh:targetClass <{EX}D> ;\n"
+        + f"    sh:path [ sh:alternativePath ( <{EX}s> [ sh:zeroOrMorePath <{EX}t> ] ) ] ;\n"
+        + "    sh:minCount 1 .\n",
+        format="turtle",
+    )
+    plan = plan_shapes(shapes)
+    assert plan.specs == () and plan.general == (URIRef("urn:b"),)
+    validation = Validation(shapes)
+    assert validation._selective is False
+    validation.report(NTriples([]))
 
 
 def test_sparql_patterns_paths_and_exists_blocks_are_collected():
