@@ -216,7 +216,9 @@ class FocusEngine:
                 limit = _integer(g, shape, bound)
                 for v in values:
                     size = None if isinstance(v, ox.BlankNode) else len(v.value)
-                    if size is None or (size < limit if parameter == SH.minLength else size > limit):
+                    if size is None or (
+                        size < limit if parameter == SH.minLength else size > limit
+                    ):
                         yield result(component, v)
         for pattern in g.objects(shape, SH.pattern):
             flags = g.value(shape, SH.flags)
@@ -295,8 +297,7 @@ class FocusEngine:
         for child in g.objects(shape, SH.property):  # on each value node (the focus node of a
             yield from self.validate(child, values)  # node shape; a property shape's values)
         for constraint in self._components.of(shape):
-            for row in constraint.rows(self, shape, focus, path, values):
-                yield row
+            yield from constraint.rows(self, shape, focus, path, values)
 
     def _qualified(
         self, shape: Node, focus: Term, path: ShapePath, values: list[Term]
@@ -313,8 +314,7 @@ class FocusEngine:
             count = sum(
                 1
                 for v in values
-                if self.conforms(v, qualified)
-                and not any(self.conforms(v, s) for s in siblings)
+                if self.conforms(v, qualified) and not any(self.conforms(v, s) for s in siblings)
             )
             for bound in g.objects(shape, SH.qualifiedMinCount):
                 if count < _integer(g, shape, bound):
@@ -348,9 +348,7 @@ class FocusEngine:
 
     # -- the data ------------------------------------------------------------------------------
 
-    def _quads(
-        self, s: Term | None, p: Term | None, o: Term | None
-    ) -> Iterable[ox.Quad]:
+    def _quads(self, s: Term | None, p: Term | None, o: Term | None) -> Iterable[ox.Quad]:
         if isinstance(s, ox.Literal) or isinstance(p, ox.Literal | ox.BlankNode):
             return ()
         return self.store.quads_for_pattern(s, p, o, _DEFAULT)
@@ -422,7 +420,9 @@ class FocusEngine:
         frontier = [cls]
         while frontier:
             frontier = [
-                q.subject for c in frontier for q in self._quads(None, _SUBCLASS, c)
+                q.subject
+                for c in frontier
+                for q in self._quads(None, _SUBCLASS, c)
                 if q.subject not in found
             ]
             found.update(frontier)

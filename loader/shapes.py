@@ -253,9 +253,7 @@ def _compiled(shapes: Graph, node: Node, parameters: set[URIRef]) -> list[ShapeS
         raise _NotCompiled
     if any((child, SH.property, None) in shapes for child in children):
         raise _NotCompiled
-    if (node, SH.path, None) not in shapes and any(
-        (node, p, None) in shapes for p in COUNTS
-    ):
+    if (node, SH.path, None) not in shapes and any((node, p, None) in shapes for p in COUNTS):
         raise _NotCompiled
     targets = _targets(shapes, node)
     return [_spec(shapes, shape, targets) for shape in (node, *sorted(children, key=str))]
@@ -306,8 +304,11 @@ def check_shapes(shapes: Graph, allow_service: bool = False) -> None:
             ) from exc
     for holder, text, parameters in queries(shapes):
         owner = next(iter(shapes.subjects(SH.sparql, holder)), None) or next(
-            (c for p in (SH.validator, SH.nodeValidator, SH.propertyValidator)
-             for c in shapes.subjects(p, holder)),
+            (
+                c
+                for p in (SH.validator, SH.nodeValidator, SH.propertyValidator)
+                for c in shapes.subjects(p, holder)
+            ),
             holder,
         )
         check_query(text, _label(shapes, owner), allow_service, parameters)

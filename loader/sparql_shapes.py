@@ -206,7 +206,9 @@ def prefixes(shapes: Graph, node: Node) -> str:
             prefix = shapes.value(declaration, SH.prefix)
             namespace = shapes.value(declaration, SH.namespace)
             if prefix is None or namespace is None:
-                raise UnsupportedShape(f"{holder}: every sh:declare needs sh:prefix and sh:namespace")
+                raise UnsupportedShape(
+                    f"{holder}: every sh:declare needs sh:prefix and sh:namespace"
+                )
             if declared.setdefault(str(prefix), str(namespace)) != str(namespace):
                 raise UnsupportedShape(f"{holder}: prefix {prefix} is declared with two namespaces")
     for prefix, namespace in declared.items():
@@ -488,7 +490,7 @@ def unbound_safe(text: str) -> bool:
             if token.keyword in _AGGREGATES:
                 aggregated = True
         previous = token.keyword
-    if aggregated or any(t.keyword in _AGGREGATES for t in tokens[: start]):
+    if aggregated or any(t.keyword in _AGGREGATES for t in tokens[:start]):
         groups = [i for i, t in enumerate(tokens) if t.keyword == "GROUP"]
         if not groups:
             return False

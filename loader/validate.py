@@ -30,11 +30,11 @@ from .shacl_focus import FocusEngine, Rewritten, is_true, rewritten_literals
 from .shapes import (
     ShapeSpec,
     UnsupportedShape,
-    targeted,
     load_shapes,
     plan_shapes,
     shacl_path,
     shape_name,
+    targeted,
 )
 from .store import BackgroundLoader, Graphs, add_to_store
 from .study import natural_key
@@ -161,7 +161,9 @@ class Validation:
                 for node in general:
                     begun = time.perf_counter()
                     results.extend(engine.run(node))
-                    self.timings.append((shape_name(self.shapes, node), time.perf_counter() - begun))
+                    self.timings.append(
+                        (shape_name(self.shapes, node), time.perf_counter() - begun)
+                    )
         else:
             data = graph if isinstance(graph, Graph) else _graph(triples.to_rdflib())
             results = _pyshacl(data, self.shapes, _ontology() if self.ontology else None)
@@ -191,9 +193,7 @@ def _graph(triples: Iterable[tuple[Node, Node, Node]]) -> Graph:
     return graph
 
 
-def _pyshacl(
-    graph: Graph, shapes: Graph, ontology: Graph | None
-) -> list[ValidationResult]:
+def _pyshacl(graph: Graph, shapes: Graph, ontology: Graph | None) -> list[ValidationResult]:
     """pySHACL's top-level results (the report's sh:result, not the nested sh:detail ones), one
     per result it reports (duplicates kept). pySHACL returns some failures as the report."""
     import pyshacl  # the oracle: imported only when asked for (it adds ~0.15 s to every start)

@@ -133,7 +133,7 @@ def test_a_json_ld_shapes_file_with_a_remote_context_is_not_fetched(run, tmp_pat
 
 BAD_SHAPES = {
     "a count that is not a number": (
-        "sh:path qg:hasOption ; sh:minCount \"many\"",
+        'sh:path qg:hasOption ; sh:minCount "many"',
         'Error: <urn:rules#Bad>: sh:minCount must be an integer, not "many"\n',
     ),
     "a pattern that does not compile": (

@@ -16,16 +16,18 @@ from loader.xpath_regex import PatternError, compile_pattern
 
 from .test_validate import EX, HEAD, turtle
 
-INTS = HEAD + """
+INTS = (
+    HEAD
+    + """
 ex:i ex:small "5"^^xsd:int, "300"^^xsd:byte, "07"^^xsd:integer .
 """
+)
 
 
 def test_derived_integers_are_checked_as_written_not_as_the_store_keeps_them():
     # Oxigraph keeps "5"^^xsd:int as "5"^^xsd:integer: the engine reads the literal as written.
     shapes = turtle(
-        HEAD
-        + "ex:S sh:targetNode ex:i ; sh:property [ sh:path ex:small ; sh:datatype xsd:int ] ."
+        HEAD + "ex:S sh:targetNode ex:i ; sh:property [ sh:path ex:small ; sh:datatype xsd:int ] ."
     )
     data = turtle(INTS)
     fast = validate(data, shapes, "oxigraph", ontology=False)
@@ -50,7 +52,9 @@ def test_subclasses_declared_in_the_data_count_for_class_targets_on_the_emitter_
 
 def test_a_recursive_shape_is_refused():
     shapes = turtle(HEAD + "ex:S sh:targetNode ex:a ; sh:node ex:S ; sh:class ex:Thing .")
-    with pytest.raises(UnsupportedShape, match="the shapes are recursive on <http://example.org/a>"):
+    with pytest.raises(
+        UnsupportedShape, match="the shapes are recursive on <http://example.org/a>"
+    ):
         validate(turtle(HEAD + "ex:a a ex:Thing ."), shapes, ontology=False)
 
 
@@ -153,9 +157,7 @@ def test_pre_binding_writes_the_value_into_the_query():
 
 def test_a_blank_focus_node_is_substituted_by_oxigraph():
     node = ox.BlankNode("b1")
-    query, substitutions = prebind(
-        "SELECT DISTINCT $this ?v WHERE { $this ?p ?v }", {"this": node}
-    )
+    query, substitutions = prebind("SELECT DISTINCT $this ?v WHERE { $this ?p ?v }", {"this": node})
     assert query.startswith("SELECT DISTINCT ?qg_prebound_this (?qg_prebound_this AS ?this)")
     assert substitutions == {ox.Variable("qg_prebound_this"): node}
 

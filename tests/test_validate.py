@@ -19,7 +19,7 @@ from loader.emit import emit_ntriples
 from loader.errors import InputError
 from loader.namespaces import DEFAULT_BASE
 from loader.report import Compactor, Finding, merge
-from loader.shapes import UnsupportedShape, load_shapes, plan_shapes, read_shapes
+from loader.shapes import load_shapes, plan_shapes, read_shapes
 from loader.study import load_study
 from loader.validate import validate
 
@@ -366,7 +366,8 @@ def test_shapes_beyond_the_compiler_run_node_by_node_as_pyshacl_does(feature):
     """What the set-based compiler cannot run exactly goes to the general engine (never a
     refusal, never a silent difference): the results are pySHACL's, duplicates included."""
     shapes = turtle(
-        HEAD + "@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .\n"
+        HEAD
+        + "@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .\n"
         + BEYOND_THE_COMPILER[feature]
     )
     plan = plan_shapes(shapes)
@@ -387,7 +388,11 @@ def test_a_sparql_constraint_that_does_not_bind_this_runs_per_focus_node():
     found = sorted(str(r.focus) for r in fast.results if r.shape == URIRef(EX + "NoAlpha"))
     assert found == [EX + "a", EX + "b"]
     assert sorted(r.key() for r in fast.results) == sorted(r.key() for r in oracle.results)
-    (message,) = {r.message for r in fast.results if r.focus == URIRef(EX + "b") and r.shape == URIRef(EX + "NoAlpha")}
+    (message,) = {
+        r.message
+        for r in fast.results
+        if r.focus == URIRef(EX + "b") and r.shape == URIRef(EX + "NoAlpha")
+    }
     assert message == f"{EX}b is called Alpha"
 
 

@@ -17,9 +17,9 @@ from functools import cache
 from pathlib import Path
 
 import rdflib
-from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib import BNode, Graph, Namespace, URIRef
 from rdflib.collection import Collection
-from rdflib.namespace import RDF, SH
+from rdflib.namespace import SH
 from rdflib.term import Node
 
 from loader.errors import QualgraphError
@@ -184,6 +184,8 @@ def run(case: Case, engine: str) -> Outcome:
     )
     conforms, keys = want
     if report.conforms != conforms or not _same(keys, got):
-        detail = f"expected {sorted(map(str, keys.elements()))}\ngot {sorted(map(str, got.elements()))}"
+        detail = (
+            f"expected {sorted(map(str, keys.elements()))}\ngot {sorted(map(str, got.elements()))}"
+        )
         return Outcome(case, engine, False, detail, seconds)
     return Outcome(case, engine, True, "", seconds)
