@@ -4,9 +4,10 @@ pySHACL evaluates each constraint once per focus node in rdflib, which grows wit
 a study for the grounding rules. Here each SHACL Core constraint of a shape becomes one SELECT
 that returns only the violating (focus node, value) pairs of all focus nodes at once, and each
 SHACL-SPARQL constraint runs once, unbound, and is joined with the shape's focus nodes
-afterwards. Oxigraph does the work and Python sees only the violations, except for sh:pattern,
-whose values are matched in Python with `re`, as pySHACL does. The engine evaluates exactly the
-features `shapes.read_shapes` accepts.
+afterwards (only where that equals pre-binding $this: `sparql_shapes.unbound_safe`). Oxigraph does the work and Python sees only the violations, except for sh:pattern,
+and sh:datatype, whose values are checked in Python (XPath regular expressions, lexical forms).
+The engine runs exactly the shapes `shapes.plan_shapes` gives it; the others go to the general
+engine (`shacl_focus.py`).
 
 Query text is assembled from fixed fragments and variable names of our own; every term taken
 from the shapes (classes, predicates, counts, lengths, list members) is passed to Oxigraph as a

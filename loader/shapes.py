@@ -1,9 +1,10 @@
-"""The SHACL shapes a study is validated with, read into typed specs for the Oxigraph engine.
+"""The SHACL shapes a study is validated with, checked and shared out between the engines.
 
 The bundled shapes (shapes/*.ttl) always apply; a study adds its own rules with extra files.
-`read_shapes` understands exactly the SHACL features the Oxigraph engine evaluates and raises
-`UnsupportedShape` for anything else, so that no rule is ever skipped in silence (pySHACL, the
-reference engine, runs any shapes file).
+`plan_shapes` refuses what SHACL says must be refused (and what would contact a server without
+--allow-service), gives the set-based compiler (`shacl.py`) the shapes it evaluates exactly, as
+typed specs, and the general engine (`shacl_focus.py`) every other shape with targets; a SHACL
+term neither evaluates is named, never skipped in silence.
 """
 
 from __future__ import annotations
@@ -175,6 +176,25 @@ _DESCRIPTIVE = {
     *COMPONENTS,
 }
 _SPARQL_KEYS = {RDF.type, SH.select, SH.prefixes, SH.message, SH.deactivated}
+_GENERAL = {
+    *_DESCRIPTIVE,
+    SH.targetNode,
+    SH.defaultValue,
+    SH.select,
+    SH.prefixes,
+    *(
+        SH[name]
+        for name in (
+            "minExclusive minInclusive maxExclusive maxInclusive languageIn uniqueLang equals "
+            "disjoint lessThan lessThanOrEquals node not and or xone qualifiedValueShape "
+            "qualifiedMinCount qualifiedMaxCount qualifiedValueShapesDisjoint closed "
+            "ignoredProperties"
+        ).split()
+    ),
+}
+"""What the general engine evaluates (or, for descriptions, reads past) on a shape."""
+_REFERENCES = (SH.node, SH["not"], SH.qualifiedValueShape, SH.property)
+_LISTS = (SH["and"], SH["or"], SH.xone)
 _UNSUPPORTED_VARIABLES = ("$currentShape", "?currentShape", "$shapesGraph", "?shapesGraph", "$PATH")
 
 
@@ -191,9 +211,9 @@ class _NotCompiled(Exception):
     """The set-based compiler cannot run this shape exactly (the general engine will)."""
 
 
-def plan_shapes(shapes: Graph, allow_service: bool = False) -> ShapePlan:
+def plan_shapes(shapes: Graph, allow_service: bool = False, engine: str = "oxigraph") -> ShapePlan:
     """Check the shapes (refusing what SHACL says must fail) and share them out between the
-    set-based compiler and the general engine."""
+    set-based compiler and the general engine (for `engine` pyshacl: only checked)."""
     check_shapes(shapes, allow_service)
     from .sparql_shapes import parameter_paths
 
@@ -206,8 +226,39 @@ def plan_shapes(shapes: Graph, allow_service: bool = False) -> ShapePlan:
         try:
             specs.extend(_compiled(shapes, node, parameters))
         except _NotCompiled:
+            if engine == "oxigraph":
+                _check_general(shapes, node, parameters)
             general.append(node)
     return ShapePlan(tuple(specs), tuple(general))
+
+
+def _check_general(shapes: Graph, node: Node, parameters: set[URIRef]) -> None:
+    """Refuse a shape (or a shape it refers to) that names a SHACL term the general engine
+    does not evaluate, rather than skip it: a typo such as sh:minCont, or SHACL Advanced
+    Features (sh:target, sh:rule), which pySHACL runs."""
+    seen: set[Node] = set()
+    todo = [node]
+    while todo:
+        shape = todo.pop()
+        if shape in seen:
+            continue
+        seen.add(shape)
+        for predicate in set(shapes.predicates(shape, None)):
+            if (
+                str(predicate).startswith(str(SH))
+                and predicate not in _GENERAL
+                and predicate not in parameters
+            ):
+                raise UnsupportedShape(
+                    f"{_label(shapes, shape)} uses "
+                    f"{shapes.namespace_manager.normalizeUri(predicate)}, which the oxigraph "
+                    "engine does not evaluate; use --engine pyshacl"
+                )
+        for predicate in _REFERENCES:
+            todo.extend(shapes.objects(shape, predicate))
+        for predicate in _LISTS:
+            for members in shapes.objects(shape, predicate):
+                todo.extend(Collection(shapes, members))
 
 
 def read_shapes(shapes: Graph) -> tuple[ShapeSpec, ...]:

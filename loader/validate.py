@@ -93,7 +93,7 @@ class Validation:
         self._loader: BackgroundLoader | None = None
         self._footprint: Forked[Footprint | None] | None = None
         self._selective = False
-        plan = plan_shapes(self.shapes, allow_service)  # both engines: refusals come first
+        plan = plan_shapes(self.shapes, allow_service, engine)  # both engines: refusals come first
         if engine == "oxigraph":
             self.specs = plan.specs
             self.general = plan.general

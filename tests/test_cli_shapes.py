@@ -190,3 +190,24 @@ def test_xpath_character_classes_run_on_the_default_engine(run, tmp_path):
     oracle = run("--shapes", "upper.ttl", "--engine", "pyshacl")  # Python's re cannot: one line
     assert oracle.exit_code == 2 and oracle.stderr.startswith("Error: pySHACL cannot run these")
     assert oracle.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    "body, term",
+    [
+        ("sh:or ( [ sh:path qg:hasOption ; sh:minCont 1 ] )", "sh:minCont"),  # a typo
+        ("sh:target [ a sh:SPARQLTarget ; sh:select 'SELECT ?this WHERE { }' ]", "sh:target"),
+    ],
+)
+def test_a_shacl_term_the_default_engine_does_not_evaluate_is_named_not_skipped(
+    run, tmp_path, body, term
+):
+    (tmp_path / "odd.ttl").write_text(
+        RULE_PREFIXES + f"<urn:rules#Odd> a sh:NodeShape ; sh:targetClass qg:Code ; {body} .\n",
+        encoding="utf-8",
+    )
+    result = run("--shapes", "odd.ttl")
+    assert result.exit_code == 2
+    assert result.stderr.endswith(
+        f"uses {term}, which the oxigraph engine does not evaluate; use --engine pyshacl\n"
+    )
