@@ -1,18 +1,19 @@
-"""The fast SHACL engine: every shape is compiled into set-based SPARQL and run once on Oxigraph.
+"""The fast SHACL engine: shapes compiled into set-based SPARQL and run once on Oxigraph.
 
 pySHACL evaluates each constraint once per focus node in rdflib, which grows with the square of
 a study for the grounding rules. Here each SHACL Core constraint of a shape becomes one SELECT
 that returns only the violating (focus node, value) pairs of all focus nodes at once, and each
 SHACL-SPARQL constraint runs once, unbound, and is joined with the shape's focus nodes
-afterwards (only where that equals pre-binding $this: `sparql_shapes.unbound_safe`). Oxigraph does the work and Python sees only the violations, except for sh:pattern,
-and sh:datatype, whose values are checked in Python (XPath regular expressions, lexical forms).
+afterwards (only where that equals pre-binding $this: `sparql_shapes.unbound_safe`). Oxigraph
+does the work and Python sees only the violations, except for sh:pattern and sh:datatype, whose
+values are checked in Python (XPath regular expressions, lexical forms).
 The engine runs exactly the shapes `shapes.plan_shapes` gives it; the others go to the general
 engine (`shacl_focus.py`).
 
 Query text is assembled from fixed fragments and variable names of our own; every term taken
 from the shapes (classes, predicates, counts, lengths, list members) is passed to Oxigraph as a
 substitution, never pasted into the text. A SHACL-SPARQL query runs as written (with its declared
-prefixes), so it must bind $this with its own triple patterns: a row without $this is an error.
+prefixes); it binds $this with its own first triple pattern (else it runs per focus node).
 """
 
 from __future__ import annotations
