@@ -440,8 +440,9 @@ class FocusEngine:
             self._shapes_graph_loaded = True
         return SHAPES_GRAPH
 
-    def select(self, text: str, bound: Prebound) -> list[dict[str, Term]]:
-        """The rows of a SELECT (or one empty row for a true ASK) with `bound` pre-bound."""
+    def select(self, shape: Node, text: str, bound: Prebound) -> list[dict[str, Term]]:
+        """The rows of a SELECT (or one empty row for a true ASK) of `shape` with `bound`
+        pre-bound."""
         query, substitutions = prebind(text, bound)
         try:
             answer = self.store.query(query, substitutions=substitutions or None)
@@ -450,7 +451,9 @@ class FocusEngine:
             names = [v.value for v in answer.variables]
             return [{n: s[n] for n in names if s[n] is not None} for s in answer]
         except (SyntaxError, ValueError, OSError, RuntimeError) as exc:
-            raise UnsupportedShape(f"a SPARQL query of the shapes does not run: {exc}") from exc
+            raise UnsupportedShape(
+                f"{_label(self.shapes, shape)}: the SPARQL query does not run: {exc}"
+            ) from exc
 
     def path_text(self, path: ShapePath) -> str:
         return path_text(path)

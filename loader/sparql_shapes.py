@@ -240,7 +240,7 @@ class _Sparql:
 
         bound = _context(engine, self.query, shape, focus, path)
         messages = _messages(engine.shapes, (self.node, shape))
-        for row in engine.select(self.query, bound):
+        for row in engine.select(shape, self.query, bound):
             failure = row.get("failure")
             if isinstance(failure, ox.Literal) and failure.value == "true":
                 raise UnsupportedShape(
@@ -302,7 +302,7 @@ class _Validation:
             node, query = select
             bound = _context(engine, query, shape, focus, path) | params
             messages = _messages(engine.shapes, (node, c.node, shape))
-            for row in engine.select(query, bound):
+            for row in engine.select(shape, query, bound):
                 value = row.get("value", focus if path is None else None)
                 names = {**self.parameters, "this": focus, **row}
                 yield Found(focus, shape, c.node, path, value, _fill(messages, names))
@@ -316,7 +316,7 @@ class _Validation:
         messages = _messages(engine.shapes, (node, c.node, shape))
         for value in values:
             bound = _context(engine, query, shape, focus, path) | params | {"value": value}
-            if not engine.select(query, bound):
+            if not engine.select(shape, query, bound):
                 names = {**self.parameters, "this": focus, "value": value}
                 yield Found(focus, shape, c.node, path, value, _fill(messages, names))
 
