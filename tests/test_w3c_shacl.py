@@ -5,8 +5,11 @@ suite marks sht:Failure must be refused. Skipped cleanly when the suite is absen
 
 from __future__ import annotations
 
+import importlib.util
+
 import pytest
 
+from .conftest import ROOT
 from .w3c_suite import SUITE, cases, run
 
 PYSHACL_KNOWN = {
@@ -47,3 +50,19 @@ def test_the_default_engine_passes(case):
 def test_the_reference_engine_passes(case):
     outcome = run(case, "pyshacl")
     assert outcome.passed, outcome.detail
+
+
+def test_the_conformance_page_and_earl_report_are_current():
+    if not CASES:
+        pytest.skip("../shared/w3c-shacl-tests is not present")
+    spec = importlib.util.spec_from_file_location(
+        "make_shacl_conformance", ROOT / "docs" / "make_shacl_conformance.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    outcomes = [run(case, engine) for engine in module.ENGINES for case in CASES]
+    stale = "is out of date: run `python docs/make_shacl_conformance.py`"
+    page = (ROOT / "docs" / "shacl-conformance.md").read_text(encoding="utf-8")
+    assert page == module.table(outcomes), f"docs/shacl-conformance.md {stale}"
+    earl = (ROOT / "docs" / "shacl-conformance.ttl").read_text(encoding="utf-8")
+    assert earl == module.earl(outcomes), f"docs/shacl-conformance.ttl {stale}"
