@@ -394,11 +394,16 @@ class FocusEngine:
         raise UnsupportedShape(f"{path} is not a SHACL path")
 
     def _inverse(self, nodes: list[Term], path: ShapePath) -> list[Term]:
-        """The nodes from which `path` reaches one of `nodes` (an inverse of a complex path)."""
-        targets = set(nodes)
-        candidates = {q.subject for q in self.store.quads_for_pattern(None, None, None, _DEFAULT)}
-        candidates |= {q.object for q in self.store.quads_for_pattern(None, None, None, _DEFAULT)}
-        return [c for c in candidates if targets & set(self._walk([c], path))]
+        """The nodes from which `path` reaches one of `nodes`: the inverse path, walked."""
+        if isinstance(path, InvPath):
+            return self._walk(nodes, path.arg)
+        if isinstance(path, SequencePath):
+            return self._walk(nodes, SequencePath(*(InvPath(s) for s in reversed(path.args))))
+        if isinstance(path, AlternativePath):
+            return self._walk(nodes, AlternativePath(*(InvPath(s) for s in path.args)))
+        if isinstance(path, MulPath):
+            return self._walk(nodes, MulPath(InvPath(path.path), path.mod))
+        raise UnsupportedShape(f"{path} is not a SHACL path")
 
     def _superclasses(self, cls: Term) -> set[Term]:
         if cls not in self._supers:

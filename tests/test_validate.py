@@ -358,6 +358,7 @@ BEYOND_THE_COMPILER = {
     "$this in FILTER NOT EXISTS": "ex:S sh:targetClass ex:Thing ; sh:sparql [ sh:select 'SELECT $this WHERE { FILTER NOT EXISTS { $this <http://example.org/flag> true } }' ] .",
     "$this in BIND": """ex:S sh:targetNode ex:a, ex:nowhere ; sh:sparql [ sh:select "SELECT $this ?value WHERE { BIND (STR($this) AS ?value) FILTER (STRENDS(?value, 'a')) }" ] .""",
     "lessThan pairs": "ex:S sh:targetSubjectsOf ex:size ; sh:path ex:size ; sh:lessThan ex:name .",
+    "inverse of a complex path": "ex:S sh:targetSubjectsOf ex:name ; sh:path [ sh:inversePath ( ex:next [ sh:zeroOrMorePath ex:next ] ) ] ; sh:maxCount 1 .",
 }
 
 
