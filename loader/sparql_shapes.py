@@ -130,6 +130,7 @@ def prebind(text: str, bound: Prebound) -> tuple[str, dict[ox.Variable, ox.Term]
     insert = ""  # blank-node variables still to add to the outer projection
     tokens = _tokens(text)
     skip = 0
+    grouping = False
     for i, token in enumerate(tokens):
         if skip:
             skip -= 1
@@ -164,9 +165,15 @@ def prebind(text: str, bound: Prebound) -> tuple[str, dict[ox.Variable, ox.Term]
                 depth += 1
             elif token.text == ")":
                 depth -= 1
+        if token.keyword == "BY":
+            grouping = True  # GROUP BY / ORDER BY take a variable or a bracketed expression
+        elif token.keyword in ("HAVING", "LIMIT", "OFFSET") or token.text in "{}":
+            grouping = False
         if token.kind == "var" and token.text[1:] in written:
             name = token.text[1:]
-            if projecting and depth == 0:
+            if grouping:
+                out.append(f"({written[name]})")
+            elif projecting and depth == 0:
                 if name != "PATH":
                     # a sub-select's copy is renamed: the outer query already has the value
                     alias = name if selects == 1 else f"qg_prebound_{name}_{selects}"

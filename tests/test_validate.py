@@ -357,6 +357,7 @@ BEYOND_THE_COMPILER = {
     "closed": "ex:S sh:targetSubjectsOf ex:points ; sh:closed true ; sh:ignoredProperties ( rdf:type ) .",
     "$this in FILTER NOT EXISTS": "ex:S sh:targetClass ex:Thing ; sh:sparql [ sh:select 'SELECT $this WHERE { FILTER NOT EXISTS { $this <http://example.org/flag> true } }' ] .",
     "$this in BIND": """ex:S sh:targetNode ex:a, ex:nowhere ; sh:sparql [ sh:select "SELECT $this ?value WHERE { BIND (STR($this) AS ?value) FILTER (STRENDS(?value, 'a')) }" ] .""",
+    "aggregate per focus node": """ex:S sh:targetClass ex:Thing ; sh:sparql [ sh:select "SELECT $this (COUNT(?o) AS ?value) WHERE { OPTIONAL { $this <http://example.org/next> ?o } } GROUP BY $this HAVING (COUNT(?o) < 2)" ] .""",
     "lessThan pairs": "ex:S sh:targetSubjectsOf ex:size ; sh:path ex:size ; sh:lessThan ex:name .",
     "inverse of a complex path": "ex:S sh:targetSubjectsOf ex:name ; sh:path [ sh:inversePath ( ex:next [ sh:zeroOrMorePath ex:next ] ) ] ; sh:maxCount 1 .",
 }
