@@ -58,7 +58,9 @@ def validate(
     validation = Validation(
         shapes,
         engine,
-        selective=isinstance(graph, NTriples),
+        # The selection widens classes by the subclasses known when loading starts: a graph
+        # with its own rdfs:subClassOf is loaded whole (the emitter writes no class axioms).
+        selective=isinstance(graph, NTriples) and all(p != _SUBCLASS_OF for _, p, _ in graph),
         ontology=ontology,
         allow_service=allow_service,
     )
@@ -97,14 +99,14 @@ class Validation:
         if engine == "oxigraph":
             self.specs = plan.specs
             self.general = plan.general
-            # The general engine may look at any triple: all of them are loaded for it.
-            selective = selective and not self.general
             self._selective = selective
+            self._key = (self.specs, self.general) if not self.general else None
             self._started = time.perf_counter()
-            if selective and self.specs not in _FOOTPRINTS:
+            if selective and (self._key is None or self._key not in _FOOTPRINTS):
                 # Reading the shapes' SPARQL takes ~0.4 s: a child does it while this process
                 # loads and emits the study; the triples for the store wait for it.
-                self._footprint = Forked(partial(footprint, self.specs), available_cpus() > 1)
+                see = partial(footprint, self.specs, self.shapes, self.general)
+                self._footprint = Forked(see, available_cpus() > 1)
             store = ox.Store()
             if ontology:
                 path = resource_dir("ontology") / ONTOLOGY_FILE
@@ -119,8 +121,11 @@ class Validation:
     def _selection(self) -> Selection | None:
         """The triples the shapes can see (None: all of them)."""
         if self._footprint is not None:
-            _FOOTPRINTS[self.specs] = self._footprint.result()
-        found = _FOOTPRINTS[self.specs]
+            found = self._footprint.result()
+            if self._key is not None:
+                _FOOTPRINTS[self._key] = found
+        else:
+            found = _FOOTPRINTS[self._key]
         return found.selection(self._oxigraph.subclasses) if found is not None else None
 
     def add(self, triples: Iterable[NTriple]) -> None:
@@ -136,10 +141,6 @@ class Validation:
             if self._footprint is not None:
                 self._footprint.close()  # not waited for when no triple came
             rewritten: Rewritten = {}
-            if self._selective and any(p == _SUBCLASS_OF for _, p, _ in triples):
-                # The selection widened classes by the ontology's subclasses before the data's
-                # own rdfs:subClassOf came: load every triple, so none of their instances is lost.
-                add_to_store(self._oxigraph.store, triples)
             if not isinstance(graph, NTriples):
                 add_to_store(self._oxigraph.store, graph)  # blank nodes keep their labels
                 rewritten = rewritten_literals(self._oxigraph.store, graph)
@@ -177,8 +178,9 @@ class Validation:
 
 _SUBCLASS_OF = "<http://www.w3.org/2000/01/rdf-schema#subClassOf>"
 
-_FOOTPRINTS: dict[tuple[ShapeSpec, ...], Footprint | None] = {}
-"""Footprints worked out in this process, by shapes (a test suite validates hundreds of times)."""
+_FOOTPRINTS: dict[tuple[tuple[ShapeSpec, ...], tuple[Node, ...]], Footprint | None] = {}
+"""Footprints worked out in this process, by compiled shapes when no shape runs in the general
+engine (a test suite validates hundreds of times); a general shape is read from its graph."""
 
 
 @cache
