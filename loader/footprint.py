@@ -22,8 +22,7 @@ from rdflib.paths import AlternativePath, InvPath, MulPath, SequencePath
 from rdflib.paths import Path as RdfPath
 from rdflib.term import Node
 
-from .shacl_focus import is_true
-from .shapes import ShapeSpec, shacl_path
+from .shapes import ShapeSpec, is_true, shacl_path
 from .terms import Selection, term
 
 

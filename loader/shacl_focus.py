@@ -26,7 +26,7 @@ from rdflib.paths import AlternativePath, InvPath, MulPath, SequencePath
 from rdflib.term import Node
 
 from .results import ValidationResult
-from .shapes import ShapePath, UnsupportedShape, shacl_path, shape_name
+from .shapes import ShapePath, UnsupportedShape, is_true, shacl_path, shape_name
 from .sparql_shapes import SHAPES_GRAPH, Prebound, path_text, prebind, sparql_constraints
 from .terms import to_ox, to_rdflib
 from .xpath_regex import compile_pattern
@@ -544,11 +544,6 @@ def _compare(value: Term, limit: Node, test) -> bool:
     except TypeError:
         return False
     return outcome is True
-
-
-def is_true(value: Node | None) -> bool:
-    """Exactly "true"^^xsd:boolean (SHACL names only true: "1" does not switch a feature on)."""
-    return isinstance(value, Literal) and value.datatype == XSD.boolean and str(value) == "true"
 
 
 def _lang_matches(tag: str, wanted: str) -> bool:

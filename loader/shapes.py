@@ -16,7 +16,7 @@ from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
-from rdflib.namespace import RDF, RDFS, SH
+from rdflib.namespace import RDF, RDFS, SH, XSD
 from rdflib.paths import (
     AlternativePath,
     InvPath,
@@ -365,19 +365,13 @@ def check_shapes(shapes: Graph, allow_service: bool = False) -> None:
         check_query(text, _label(shapes, owner), allow_service, parameters)
 
 
-def _shape_nodes(shapes: Graph) -> set[Node]:
-    """Every node SHACL would treat as a shape: typed, nested, or given targets or parameters."""
-    nodes: set[Node] = set(shapes.subjects(RDF.type, SH.NodeShape))
-    nodes |= set(shapes.subjects(RDF.type, SH.PropertyShape))
-    nodes |= set(shapes.objects(None, SH.property))
-    for predicate in (*TARGETS, *_OTHER_TARGETS, SH.path, *COMPONENTS):
-        nodes |= set(shapes.subjects(predicate, None))
-    return nodes
+def is_true(value: Node | None) -> bool:
+    """Exactly "true"^^xsd:boolean (SHACL names only true: "1" does not switch a feature on)."""
+    return isinstance(value, Literal) and value.datatype == XSD.boolean and str(value) == "true"
 
 
 def _deactivated(shapes: Graph, node: Node) -> bool:
-    value = shapes.value(node, SH.deactivated)
-    return isinstance(value, Literal) and value.toPython() is True
+    return is_true(shapes.value(node, SH.deactivated))
 
 
 def _targets(shapes: Graph, node: Node) -> tuple[Target, ...]:

@@ -24,7 +24,7 @@ from rdflib.namespace import OWL, RDF, RDFS, SH
 from rdflib.paths import AlternativePath, InvPath, MulPath, SequencePath
 from rdflib.term import Node
 
-from .shapes import ShapePath, UnsupportedShape, shape_name
+from .shapes import ShapePath, UnsupportedShape, is_true, shape_name
 
 if TYPE_CHECKING:
     from .shacl_focus import FocusEngine
@@ -370,8 +370,7 @@ class Constraints:
         if shape not in self._cache:
             found: list = []
             for node in sorted(self.shapes.objects(shape, SH.sparql), key=str):
-                deactivated = self.shapes.value(node, SH.deactivated)
-                if isinstance(deactivated, Literal) and deactivated.toPython() is True:
+                if is_true(self.shapes.value(node, SH.deactivated)):
                     continue
                 select = self.shapes.value(node, SH.select)
                 if select is None:
@@ -410,7 +409,7 @@ def sparql_constraints(shapes: Graph) -> Constraints:
             optional = shapes.value(parameter, SH.optional)
             if not isinstance(path, URIRef):
                 raise UnsupportedShape(f"{node}: a parameter without an IRI sh:path")
-            parameters.append((path, isinstance(optional, Literal) and optional.toPython() is True))
+            parameters.append((path, is_true(optional)))
         components.append(
             _Component(
                 node,

@@ -26,10 +26,11 @@ from .memory import paused_gc
 from .resources import ONTOLOGY_FILE, ontology_graph, resource_dir
 from .results import ValidationReport, ValidationResult
 from .shacl import OxigraphEngine
-from .shacl_focus import FocusEngine, Rewritten, is_true, rewritten_literals
+from .shacl_focus import FocusEngine, Rewritten, rewritten_literals
 from .shapes import (
     ShapeSpec,
     UnsupportedShape,
+    is_true,
     load_shapes,
     plan_shapes,
     shacl_path,
