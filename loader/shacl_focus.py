@@ -27,7 +27,7 @@ from rdflib.term import Node
 
 from .results import ValidationResult
 from .shapes import ShapePath, UnsupportedShape, is_true, shacl_path, shape_name
-from .sparql_shapes import SHAPES_GRAPH, Prebound, path_text, prebind, sparql_constraints
+from .sparql_shapes import SHAPES_GRAPH, Prebound, prebind, sparql_constraints
 from .terms import to_ox, to_rdflib
 from .xpath_regex import compile_pattern
 
@@ -53,7 +53,6 @@ _PAIRS = {
     SH.lessThan: (SH.LessThanConstraintComponent, lambda v, p: v < p),
     SH.lessThanOrEquals: (SH.LessThanOrEqualsConstraintComponent, lambda v, p: v <= p),
 }
-_LOGICAL = {SH["and"], SH["or"], SH.xone}
 
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
@@ -459,9 +458,6 @@ class FocusEngine:
             raise UnsupportedShape(
                 f"{_label(self.shapes, shape)}: the SPARQL query does not run: {exc}"
             ) from exc
-
-    def path_text(self, path: ShapePath) -> str:
-        return path_text(path)
 
     def _result(self, found: Found) -> ValidationResult:
         g = self.shapes

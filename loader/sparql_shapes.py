@@ -105,10 +105,6 @@ def check_query(text: str, where: str, allow_service: bool, names: tuple[str, ..
                     )
 
 
-def uses_service(text: str) -> bool:
-    return any(t.keyword == "SERVICE" for t in _tokens(text))
-
-
 def prebind(text: str, bound: Prebound) -> tuple[str, dict[ox.Variable, ox.Term]]:
     """The query text with the pre-bound values written in, and the substitutions left for
     blank nodes (which are named `?qg_prebound_<name>` in the text)."""
