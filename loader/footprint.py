@@ -4,8 +4,9 @@ Putting a triple into Oxigraph costs 2.5-4 µs; a study of 10,000 traces has 7.5
 and the shapes look at about a third (no shape reads a statement's text or a segment's position).
 Validation loads only the triples whose predicate a shape names, and the rdf:type triples of
 the classes a shape names (with their subclasses). A shape that could look at anything (a
-variable predicate, `?x a ?class`, a negated property set) turns the selection off, so the
-results never depend on it.
+variable predicate, `?x a ?class`, a negated property set, sh:closed) turns the selection off,
+so the results never depend on it. Shapes run by the general engine (`shacl_focus.py`) are read
+from the shapes graph, with every shape they refer to.
 """
 
 from __future__ import annotations
@@ -14,13 +15,14 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 
-from rdflib import URIRef, Variable
+from rdflib import Graph, URIRef, Variable
+from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH
 from rdflib.paths import AlternativePath, InvPath, MulPath, SequencePath
 from rdflib.paths import Path as RdfPath
 from rdflib.term import Node
 
-from .shapes import ShapeSpec
+from .shapes import ShapeSpec, is_true, shacl_path
 from .terms import Selection, term
 
 
@@ -45,10 +47,15 @@ class Footprint:
         return Selection(frozenset(predicates), frozenset(classes))
 
 
-def footprint(specs: Iterable[ShapeSpec]) -> Footprint | None:
-    """What `specs` can see, or None when they could see anything."""
+def footprint(
+    specs: Iterable[ShapeSpec], shapes: Graph | None = None, general: Iterable[Node] = ()
+) -> Footprint | None:
+    """What `specs` (and the `general` shapes of `shapes`) can see, or None when they could see
+    anything."""
     found = Footprint()
     try:
+        if general:
+            _general(found, shapes, general)
         for spec in specs:
             for target in spec.targets:
                 if target.kind == SH.targetClass:
@@ -68,6 +75,60 @@ def footprint(specs: Iterable[ShapeSpec]) -> Footprint | None:
     except _Unbounded:
         return None
     return found
+
+
+_PREDICATE_PARAMETERS = (SH.equals, SH.disjoint, SH.lessThan, SH.lessThanOrEquals)
+
+
+def _general(found: Footprint, shapes: Graph, nodes: Iterable[Node]) -> None:
+    """What the general engine reads for `nodes` and every shape they refer to: targets, paths,
+    the predicates of sh:equals and its kin, classes, and the triple patterns of SPARQL
+    constraints and of the validators of any component a shape uses. sh:closed reads every
+    predicate of a node, and a component's query with $PATH cannot be read: either is
+    _Unbounded."""
+    from .sparql_shapes import component_nodes, parameter_paths, prefixes
+
+    parameters = parameter_paths(shapes)
+    components = component_nodes(shapes)
+    seen: set[Node] = set()
+    todo = list(nodes)
+    while todo:
+        shape = todo.pop()
+        if shape in seen:
+            continue
+        seen.add(shape)
+        found.classes.update(shapes.objects(shape, SH.targetClass))
+        found.classes.update(shapes.objects(shape, SH["class"]))
+        if (shape, RDF.type, RDFS.Class) in shapes:
+            found.classes.add(shape)
+        for kind in (SH.targetSubjectsOf, SH.targetObjectsOf, *_PREDICATE_PARAMETERS):
+            found.predicates.update(shapes.objects(shape, kind))
+        path = shapes.value(shape, SH.path)
+        if path is not None:
+            found.predicates.update(_path_predicates(shacl_path(shapes, path)))
+        if any(is_true(v) for v in shapes.objects(shape, SH.closed)):
+            raise _Unbounded
+        holders = list(shapes.objects(shape, SH.sparql))
+        if set(shapes.predicates(shape, None)) & parameters:
+            for component in components:
+                for key in (SH.validator, SH.nodeValidator, SH.propertyValidator):
+                    holders.extend(shapes.objects(component, key))
+        for holder in holders:
+            for text in (shapes.value(holder, SH.select), shapes.value(holder, SH.ask)):
+                if text is None:
+                    continue
+                if "$PATH" in str(text):
+                    raise _Unbounded
+                query = prefixes(shapes, holder) + str(text)
+                predicates, classes, every_type = _query_footprint(query)
+                found.predicates |= predicates
+                found.classes |= classes
+                found.every_type |= every_type
+        for key in (SH.node, SH["not"], SH.qualifiedValueShape, SH.property):
+            todo.extend(shapes.objects(shape, key))
+        for key in (SH["and"], SH["or"], SH.xone):
+            for members in shapes.objects(shape, key):
+                todo.extend(Collection(shapes, members))
 
 
 @cache

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from fnmatch import fnmatchcase
 from itertools import groupby
+from urllib.parse import quote
 
 import click
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
@@ -445,7 +446,9 @@ def render_step_summary(report: Report, worst: int = 10) -> str:
 def render_turtle(report: Report, color: bool = False) -> str:
     """The sh:ValidationReport graph. Each result also carries qgsh:file and qgsh:line; loader
     diagnostics are results of the qgsh:LoaderDiagnostic component, with their code as
-    qgsh:diagnostic (they have no focus node: the defect is in the file, not in the graph)."""
+    qgsh:diagnostic. SHACL 3.6 gives every result exactly one sh:focusNode: a diagnostic's is
+    its file, as `<base>file/<path>` (the defect is in the file, not in the graph), or the study
+    (`<base>`) when it has no file."""
     graph = Graph()
     for prefix, namespace in {
         **PREFIXES,
@@ -469,6 +472,8 @@ def render_turtle(report: Report, color: bool = False) -> str:
             graph.add((node, QGSH.line, Literal(f.line, datatype=XSD.integer)))
         r = f.result
         if r is None:
+            where = report.base + ("file/" + quote(f.file) if f.file else "")
+            graph.add((node, SH.focusNode, URIRef(where)))
             graph.add((node, SH.sourceConstraintComponent, QGSH.LoaderDiagnostic))
             graph.add((node, QGSH.diagnostic, Literal(f.rule)))
             continue

@@ -1,17 +1,19 @@
-"""The fast SHACL engine: every shape is compiled into set-based SPARQL and run once on Oxigraph.
+"""The fast SHACL engine: shapes compiled into set-based SPARQL and run once on Oxigraph.
 
 pySHACL evaluates each constraint once per focus node in rdflib, which grows with the square of
 a study for the grounding rules. Here each SHACL Core constraint of a shape becomes one SELECT
 that returns only the violating (focus node, value) pairs of all focus nodes at once, and each
 SHACL-SPARQL constraint runs once, unbound, and is joined with the shape's focus nodes
-afterwards. Oxigraph does the work and Python sees only the violations, except for sh:pattern,
-whose values are matched in Python with `re`, as pySHACL does. The engine evaluates exactly the
-features `shapes.read_shapes` accepts.
+afterwards (only where that equals pre-binding $this: `sparql_shapes.unbound_safe`). Oxigraph
+does the work and Python sees only the violations, except for sh:pattern and sh:datatype, whose
+values are checked in Python (XPath regular expressions, lexical forms).
+The engine runs exactly the shapes `shapes.plan_shapes` gives it; the others go to the general
+engine (`shacl_focus.py`).
 
 Query text is assembled from fixed fragments and variable names of our own; every term taken
 from the shapes (classes, predicates, counts, lengths, list members) is passed to Oxigraph as a
 substitution, never pasted into the text. A SHACL-SPARQL query runs as written (with its declared
-prefixes), so it must bind $this with its own triple patterns: a row without $this is an error.
+prefixes); it binds $this with its own first triple pattern (else it runs per focus node).
 """
 
 from __future__ import annotations
@@ -24,14 +26,16 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 from rdflib import Literal, URIRef
-from rdflib.namespace import SH, XSD
+from rdflib.namespace import SH
 from rdflib.paths import InvPath, SequencePath
 from rdflib.term import Node
 
 from .results import ValidationResult
+from .shacl_focus import has_datatype
 from .shapes import Constraint, ShapePath, ShapeSpec, SparqlConstraint, Target, UnsupportedShape
 from .terms import to_ox, to_rdflib
 from .workers import available_cpus
+from .xpath_regex import compile_pattern
 
 _SUBCLASSES = (
     "SELECT DISTINCT ?sub ?class WHERE "
@@ -47,11 +51,6 @@ _NODE_KINDS: dict[URIRef, str] = {
     SH.IRIOrLiteral: "(isIRI(?value) || isLiteral(?value))",
 }
 COUNT_COMPONENTS = {SH.MinCountConstraintComponent: "<", SH.MaxCountConstraintComponent: ">"}
-_FLAGS = {"i": re.IGNORECASE, "m": re.MULTILINE, "s": re.DOTALL, "x": re.VERBOSE}
-_CASTS = {
-    XSD[name] for name in ("boolean", "integer", "decimal", "float", "double", "dateTime", "string")
-}
-"""Datatypes whose well-formedness SPARQL can test by casting (an ill-typed literal fails)."""
 
 
 @dataclass(frozen=True)
@@ -144,12 +143,7 @@ def compile_constraint(
             )
             test = f"FILTER (!({members}))"
         case SH.DatatypeConstraintComponent:
-            test = f"FILTER (!isLiteral(?value) || datatype(?value) != {b.term(parameter)}"
-            if parameter in _CASTS:  # a fixed XSD IRI of ours, safe to write as a cast function
-                test = (
-                    f"BIND({parameter.n3()}(?value) AS ?wellFormed) {test} || !BOUND(?wellFormed)"
-                )
-            test += ")"
+            test = ""  # every value; `_datatype_violations` checks datatype and lexical form
         case SH.NodeKindConstraintComponent:
             test = f"FILTER (!{_NODE_KINDS[parameter]})"
         case SH.MinLengthConstraintComponent:
@@ -202,7 +196,7 @@ class OxigraphEngine:
 
     def subclasses(self, cls: Node) -> list[Node]:
         """`cls` and every class below it (rdfs:subClassOf*, in the data and the ontology)."""
-        if cls not in self._subclasses:
+        if cls not in self._subclasses:  # emptied when the shapes run: the data is in by then
             rows = self._select(Query(_SUBCLASSES, {"class": cls}), ("sub",))
             self._subclasses[cls] = sorted({to_rdflib(row["sub"]) for row in rows} | {cls}, key=str)
         return self._subclasses[cls]
@@ -213,6 +207,8 @@ class OxigraphEngine:
         """Every shape's results (in shape order) and the seconds each took. The shapes run on
         one thread per CPU: Oxigraph evaluates a query without holding the GIL, so two threads
         halved the time of the shapes at 3,000 traces."""
+
+        self._subclasses.clear()  # the loader may have asked before the data's subclasses came
 
         def timed(spec: ShapeSpec) -> tuple[list[ValidationResult], tuple[str, float]]:
             start = time.perf_counter()
@@ -252,6 +248,8 @@ class OxigraphEngine:
             rows = self._select(compile_constraint(spec, constraint, self.subclasses))
             if constraint.component == SH.PatternConstraintComponent:
                 rows = _pattern_violations(constraint, rows)
+            elif constraint.component == SH.DatatypeConstraintComponent:
+                rows = [r for r in rows if not has_datatype(r["value"], str(constraint.parameter))]
             for row in rows:
                 results.append(
                     _result(
@@ -347,12 +345,9 @@ class OxigraphEngine:
 def _pattern_violations(
     constraint: Constraint, rows: list[dict[str, ox.Term]]
 ) -> list[dict[str, ox.Term]]:
-    """sh:pattern with Python's `re`, as pySHACL applies it: a compiled regex per shape is far
+    """sh:pattern as an XPath regex (`xpath_regex`) in Python: a compiled regex per shape is far
     faster than Oxigraph's REGEX, which compiles a substituted pattern again for every row."""
-    flags = 0
-    for letter in constraint.flags:
-        flags |= _FLAGS.get(letter, 0)
-    pattern = re.compile(str(constraint.parameter), flags)
+    pattern = compile_pattern(str(constraint.parameter), constraint.flags)
     return [
         row
         for row in rows

@@ -1,20 +1,22 @@
-"""The SHACL shapes a study is validated with, read into typed specs for the Oxigraph engine.
+"""The SHACL shapes a study is validated with, checked and shared out between the engines.
 
 The bundled shapes (shapes/*.ttl) always apply; a study adds its own rules with extra files.
-`read_shapes` understands exactly the SHACL features the Oxigraph engine evaluates and raises
-`UnsupportedShape` for anything else, so that no rule is ever skipped in silence (pySHACL, the
-reference engine, runs any shapes file).
+`plan_shapes` refuses what SHACL says must be refused (and what would contact a server without
+--allow-service), gives the set-based compiler (`shacl.py`) the shapes it evaluates exactly, as
+typed specs, and the general engine (`shacl_focus.py`) every other shape with targets; a SHACL
+term neither evaluates is named, never skipped in silence.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
-from rdflib.namespace import RDF, RDFS, SH
+from rdflib.namespace import RDF, RDFS, SH, XSD
 from rdflib.paths import (
     AlternativePath,
     InvPath,
@@ -46,8 +48,9 @@ def bundled_shape_files() -> list[Path]:
     return resource_files("shapes", "*.ttl")
 
 
-def load_shapes(extra: Sequence[Path] = ()) -> Graph:
-    """The bundled shapes plus the study's own shapes files, as one shapes graph."""
+def load_shapes(extra: Sequence[Path] = (), allow_service: bool = False) -> Graph:
+    """The bundled shapes plus the study's own shapes files, as one shapes graph. A JSON-LD
+    file whose @context is fetched from elsewhere is refused unless `allow_service`."""
     graph = Graph()
     for path in bundled_shape_files():
         try:
@@ -55,13 +58,43 @@ def load_shapes(extra: Sequence[Path] = ()) -> Graph:
         except Exception as exc:  # rdflib raises many parser-specific types
             raise ResourceError(f"the bundled shapes file {path.name} is broken: {exc}") from exc
     for path in extra:
+        fmt = guess_format(str(path)) or "turtle"
+        if fmt == "json-ld" and not allow_service:
+            _refuse_remote_context(path)
         try:
-            graph.parse(path, format=guess_format(str(path)) or "turtle")
+            graph.parse(path, format=fmt)
         except OSError as exc:
             raise InputError(f"cannot read shapes file {path}: {exc.strerror or exc}") from exc
         except Exception as exc:
             raise InputError(f"{path}: not a valid shapes file: {exc}") from exc
     return graph
+
+
+def _refuse_remote_context(path: Path) -> None:
+    """rdflib fetches a JSON-LD @context given by URL (or an @import): a shapes file must not
+    make validation contact a server without --allow-service."""
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InputError(f"cannot read shapes file {path}: {exc.strerror or exc}") from exc
+    except ValueError as exc:
+        raise InputError(f"{path}: not a valid shapes file: {exc}") from exc
+
+    def remote(value: object, key: str = "") -> str | None:
+        if isinstance(value, str):
+            return value if key in ("@context", "@import") else None
+        if isinstance(value, list):
+            return next((r for r in (remote(v, key) for v in value) if r), None)
+        if isinstance(value, dict):
+            return next((r for r in (remote(v, k) for k, v in value.items()) if r), None)
+        return None
+
+    found = remote(document)
+    if found is not None:
+        raise InputError(
+            f"{path}: the JSON-LD context {found} would be fetched over the network; "
+            "pass --allow-service to allow it"
+        )
 
 
 # -- typed specs -------------------------------------------------------------------------------
@@ -143,64 +176,202 @@ _DESCRIPTIVE = {
     *COMPONENTS,
 }
 _SPARQL_KEYS = {RDF.type, SH.select, SH.prefixes, SH.message, SH.deactivated}
+_GENERAL = {
+    *_DESCRIPTIVE,
+    SH.targetNode,
+    SH.defaultValue,
+    SH.select,
+    SH.prefixes,
+    *(
+        SH[name]
+        for name in (
+            "minExclusive minInclusive maxExclusive maxInclusive languageIn uniqueLang equals "
+            "disjoint lessThan lessThanOrEquals node not and or xone qualifiedValueShape "
+            "qualifiedMinCount qualifiedMaxCount qualifiedValueShapesDisjoint closed "
+            "ignoredProperties"
+        ).split()
+    ),
+}
+"""What the general engine evaluates (or, for descriptions, reads past) on a shape."""
+_REFERENCES = (SH.node, SH["not"], SH.qualifiedValueShape, SH.property)
+_LISTS = (SH["and"], SH["or"], SH.xone)
 _UNSUPPORTED_VARIABLES = ("$currentShape", "?currentShape", "$shapesGraph", "?shapesGraph", "$PATH")
 
 
-def read_shapes(shapes: Graph) -> tuple[ShapeSpec, ...]:
-    """Every active shape with focus nodes, checked for features the Oxigraph engine cannot run."""
-    if any(shapes.subjects(RDF.type, SH.ConstraintComponent)):
-        raise UnsupportedShape(
-            "the shapes declare their own constraint components (sh:ConstraintComponent), which "
-            "the oxigraph engine does not run; use --engine pyshacl"
-        )
-    for node in _shape_nodes(shapes):
-        _check_keys(shapes, node)
+@dataclass(frozen=True)
+class ShapePlan:
+    """How a shapes graph is run: `specs` by the set-based compiler (shacl.py), and the shapes
+    with targets in `general` node by node (shacl_focus.py), each with its property shapes."""
+
+    specs: tuple[ShapeSpec, ...]
+    general: tuple[Node, ...]
+
+
+class _NotCompiled(Exception):
+    """The set-based compiler cannot run this shape exactly (the general engine will)."""
+
+
+def plan_shapes(shapes: Graph, allow_service: bool = False, engine: str = "oxigraph") -> ShapePlan:
+    """Check the shapes (refusing what SHACL says must fail) and share them out between the
+    set-based compiler and the general engine (for `engine` pyshacl: only checked)."""
+    check_shapes(shapes, allow_service)
+    from .sparql_shapes import parameter_paths
+
+    parameters = parameter_paths(shapes)
     specs: list[ShapeSpec] = []
-    for node in sorted({s for kind in TARGETS for s in shapes.subjects(kind, None)}, key=str):
+    general: list[Node] = []
+    for node in targeted(shapes):
         if _deactivated(shapes, node):
             continue
-        targets = _targets(shapes, node)
-        specs.append(_spec(shapes, node, targets))
-        for child in sorted(shapes.objects(node, SH.property), key=str):
-            if not _deactivated(shapes, child):
-                specs.append(_spec(shapes, child, targets))
-    return tuple(specs)
+        try:
+            specs.extend(_compiled(shapes, node, parameters))
+        except _NotCompiled:
+            if engine == "oxigraph":
+                _check_general(shapes, node, parameters)
+            general.append(node)
+    return ShapePlan(tuple(specs), tuple(general))
 
 
-def _shape_nodes(shapes: Graph) -> set[Node]:
-    """Every node SHACL would treat as a shape: typed, nested, or given targets or parameters."""
-    nodes: set[Node] = set(shapes.subjects(RDF.type, SH.NodeShape))
-    nodes |= set(shapes.subjects(RDF.type, SH.PropertyShape))
-    nodes |= set(shapes.objects(None, SH.property))
-    for predicate in (*TARGETS, *_OTHER_TARGETS, SH.path, *COMPONENTS):
-        nodes |= set(shapes.subjects(predicate, None))
-    return nodes
+def _check_general(shapes: Graph, node: Node, parameters: set[URIRef]) -> None:
+    """Refuse a shape (or a shape it refers to) that names a SHACL term the general engine
+    does not evaluate, rather than skip it: a typo such as sh:minCont, or SHACL Advanced
+    Features (sh:target, sh:rule), which pySHACL runs."""
+    seen: set[Node] = set()
+    todo = [node]
+    while todo:
+        shape = todo.pop()
+        if shape in seen:
+            continue
+        seen.add(shape)
+        for predicate in set(shapes.predicates(shape, None)):
+            if (
+                str(predicate).startswith(str(SH))
+                and predicate not in _GENERAL
+                and predicate not in parameters
+            ):
+                raise UnsupportedShape(
+                    f"{_label(shapes, shape)} uses "
+                    f"{shapes.namespace_manager.normalizeUri(predicate)}, which the oxigraph "
+                    "engine does not evaluate; use --engine pyshacl"
+                )
+        for predicate in _REFERENCES:
+            todo.extend(shapes.objects(shape, predicate))
+        for predicate in _LISTS:
+            for members in shapes.objects(shape, predicate):
+                todo.extend(Collection(shapes, members))
 
 
-def _check_keys(shapes: Graph, node: Node) -> None:
-    """Refuse what the engine cannot evaluate, naming the shape and the feature."""
-    if (node, RDF.type, RDFS.Class) in shapes:
-        raise UnsupportedShape(
-            f"{_label(shapes, node)} is also a class (an implicit class target); "
-            "give it sh:targetClass instead"
-        )
-    for predicate in set(shapes.predicates(node, None)):
-        if str(predicate).startswith(str(SH)) and predicate not in _DESCRIPTIVE:
-            raise UnsupportedShape(
-                f"{_label(shapes, node)} uses {shapes.namespace_manager.normalizeUri(predicate)}, "
-                "which the oxigraph engine does not support; use --engine pyshacl"
-            )
-    if (node, SH.property, None) in shapes and (
-        (node, SH.path, None) in shapes or any(shapes.subjects(SH.property, node))
+def read_shapes(shapes: Graph) -> tuple[ShapeSpec, ...]:
+    """The specs of the shapes the set-based compiler runs (see `plan_shapes`)."""
+    return plan_shapes(shapes).specs
+
+
+def targeted(shapes: Graph) -> list[Node]:
+    """Every shape with a target (declared, or implicit: a shape that is also a class)."""
+    nodes = {s for kind in (*TARGETS, *_OTHER_TARGETS) for s in shapes.subjects(kind, None)}
+    for kind in (SH.NodeShape, SH.PropertyShape):
+        nodes |= {s for s in shapes.subjects(RDF.type, kind) if (s, RDF.type, RDFS.Class) in shapes}
+    return sorted(nodes, key=str)
+
+
+def _compiled(shapes: Graph, node: Node, parameters: set[URIRef]) -> list[ShapeSpec]:
+    """The specs of a shape and its property shapes, or _NotCompiled."""
+    from .sparql_shapes import unbound_safe
+
+    if (node, RDF.type, RDFS.Class) in shapes or any(
+        (node, kind, None) in shapes for kind in _OTHER_TARGETS
     ):
-        raise UnsupportedShape(
-            f"{_label(shapes, node)}: property shapes nested more than one level deep"
+        raise _NotCompiled
+    children = [c for c in shapes.objects(node, SH.property) if not _deactivated(shapes, c)]
+    for shape in (node, *children):
+        predicates = set(shapes.predicates(shape, None))
+        if predicates & parameters or any(
+            str(p).startswith(str(SH)) and p not in _DESCRIPTIVE for p in predicates
+        ):
+            raise _NotCompiled
+        path = shapes.value(shape, SH.path)
+        if path is not None and not _simple_path(shapes, path):
+            raise _NotCompiled
+        for sparql in shapes.objects(shape, SH.sparql):
+            if set(shapes.predicates(sparql, None)) - _SPARQL_KEYS:
+                raise _NotCompiled
+            select = shapes.value(sparql, SH.select)
+            if select is None or path is not None or not unbound_safe(str(select)):
+                raise _NotCompiled
+            if any(variable in str(select) for variable in _UNSUPPORTED_VARIABLES):
+                raise _NotCompiled
+    if (node, SH.path, None) in shapes and children:
+        raise _NotCompiled
+    if any((child, SH.property, None) in shapes for child in children):
+        raise _NotCompiled
+    if (node, SH.path, None) not in shapes and any((node, p, None) in shapes for p in COUNTS):
+        raise _NotCompiled
+    targets = _targets(shapes, node)
+    return [_spec(shapes, shape, targets) for shape in (node, *sorted(children, key=str))]
+
+
+def _simple_path(shapes: Graph, node: Node) -> bool:
+    """A predicate, an inverse predicate, or a sequence of them (what the compiler writes)."""
+    path = shacl_path(shapes, node)
+    steps = path.args if isinstance(path, SequencePath) else [path]
+    return all(
+        isinstance(step, URIRef) or (isinstance(step, InvPath) and isinstance(step.arg, URIRef))
+        for step in steps
+    )
+
+
+_INTEGERS = (
+    SH.minCount,
+    SH.maxCount,
+    SH.minLength,
+    SH.maxLength,
+    SH.qualifiedMinCount,
+    SH.qualifiedMaxCount,
+)
+
+
+def check_shapes(shapes: Graph, allow_service: bool = False) -> None:
+    """Refuse, in one line naming the shape, what no engine may run: parameters of the wrong
+    kind, patterns that are not XPath regular expressions, and SPARQL that SHACL forbids (or
+    that would contact another server: SERVICE, unless `allow_service`). Both engines call it,
+    so pySHACL never meets these (it crashes or contacts the server)."""
+    from .sparql_shapes import check_query, queries
+    from .xpath_regex import PatternError, compile_pattern
+
+    for predicate in _INTEGERS:
+        for node, value in shapes.subject_objects(predicate):
+            if not (isinstance(value, Literal) and isinstance(value.toPython(), int)):
+                raise UnsupportedShape(
+                    f"{_label(shapes, node)}: {shapes.namespace_manager.normalizeUri(predicate)} "
+                    f"must be an integer, not {value.n3()}"
+                )
+    for node, pattern in shapes.subject_objects(SH.pattern):
+        flags = shapes.value(node, SH.flags)
+        try:
+            compile_pattern(str(pattern), str(flags) if flags is not None else "")
+        except PatternError as exc:
+            raise UnsupportedShape(
+                f"{_label(shapes, node)}: sh:pattern {pattern.n3()}: {exc}"
+            ) from exc
+    for holder, text, parameters in queries(shapes):
+        owner = next(iter(shapes.subjects(SH.sparql, holder)), None) or next(
+            (
+                c
+                for p in (SH.validator, SH.nodeValidator, SH.propertyValidator)
+                for c in shapes.subjects(p, holder)
+            ),
+            holder,
         )
+        check_query(text, _label(shapes, owner), allow_service, parameters)
+
+
+def is_true(value: Node | None) -> bool:
+    """Exactly "true"^^xsd:boolean (SHACL names only true: "1" does not switch a feature on)."""
+    return isinstance(value, Literal) and value.datatype == XSD.boolean and str(value) == "true"
 
 
 def _deactivated(shapes: Graph, node: Node) -> bool:
-    value = shapes.value(node, SH.deactivated)
-    return isinstance(value, Literal) and value.toPython() is True
+    return is_true(shapes.value(node, SH.deactivated))
 
 
 def _targets(shapes: Graph, node: Node) -> tuple[Target, ...]:
@@ -218,18 +389,10 @@ def _spec(shapes: Graph, node: Node, targets: tuple[Target, ...]) -> ShapeSpec:
     constraints = []
     for parameter, component in COMPONENTS.items():
         for value in shapes.objects(node, parameter):
-            if parameter in COUNTS and path is None:
-                raise UnsupportedShape(
-                    f"{_label(shapes, node)}: sh:minCount/sh:maxCount need sh:path"
-                )
             constraints.append(_constraint(shapes, node, parameter, component, value))
     sparql = tuple(
         _sparql(shapes, node, s) for s in sorted(shapes.objects(node, SH.sparql), key=str)
     )
-    if sparql and path is not None:
-        raise UnsupportedShape(
-            f"{_label(shapes, node)}: SPARQL constraints on property shapes are not supported"
-        )
     severity = shapes.value(node, SH.severity) or SH.Violation
     messages = tuple(
         sorted((m for m in shapes.objects(node, SH.message) if isinstance(m, Literal)), key=str)
@@ -250,7 +413,7 @@ def _constraint(
     shapes: Graph, node: Node, parameter: URIRef, component: URIRef, value: Node
 ) -> Constraint:
     if parameter in COUNTS or parameter in (SH.minLength, SH.maxLength):
-        return Constraint(component, int(value))
+        return Constraint(component, int(value.toPython()))
     if parameter == SH["in"]:
         return Constraint(component, tuple(Collection(shapes, value)))
     if parameter == SH.pattern:
@@ -260,50 +423,11 @@ def _constraint(
 
 
 def _sparql(shapes: Graph, shape: Node, node: Node) -> SparqlConstraint | None:
-    for predicate in set(shapes.predicates(node, None)):
-        if predicate not in _SPARQL_KEYS:
-            raise UnsupportedShape(
-                f"{_label(shapes, shape)}: the SPARQL constraint uses {predicate}, which the "
-                "oxigraph engine does not support; use --engine pyshacl"
-            )
+    from .sparql_shapes import prefixes
+
     if _deactivated(shapes, node):
         return None
-    select = shapes.value(node, SH.select)
-    if select is None:
-        raise UnsupportedShape(f"{_label(shapes, shape)}: a SPARQL constraint without sh:select")
-    text = str(select)
-    for variable in _UNSUPPORTED_VARIABLES:
-        if variable in text:
-            raise UnsupportedShape(
-                f"{_label(shapes, shape)}: the oxigraph engine does not pre-bind {variable}; "
-                "use --engine pyshacl"
-            )
-    return SparqlConstraint(node, _prefixes(shapes, node) + text)
-
-
-def _prefixes(shapes: Graph, node: Node) -> str:
-    """PREFIX lines from the sh:declare of the constraint's sh:prefixes, as SHACL-SPARQL says."""
-    declared: dict[str, str] = {}
-    for holder in shapes.objects(node, SH.prefixes):
-        for declaration in shapes.objects(holder, SH.declare):
-            prefix = shapes.value(declaration, SH.prefix)
-            namespace = shapes.value(declaration, SH.namespace)
-            if prefix is None or namespace is None:
-                raise UnsupportedShape(
-                    f"{holder}: every sh:declare needs sh:prefix and sh:namespace"
-                )
-            if declared.setdefault(str(prefix), str(namespace)) != str(namespace):
-                raise UnsupportedShape(f"{holder}: prefix {prefix} is declared with two namespaces")
-    for prefix, namespace in declared.items():
-        if not prefix.replace("_", "").replace("-", "").isalnum() or any(
-            c in namespace for c in '<>"{}|^`\\ '
-        ):
-            raise UnsupportedShape(
-                f"sh:declare: {prefix!r} / {namespace!r} is not a valid prefix declaration"
-            )
-    return "".join(
-        f"PREFIX {prefix}: <{namespace}>\n" for prefix, namespace in sorted(declared.items())
-    )
+    return SparqlConstraint(node, prefixes(shapes, node) + str(shapes.value(node, SH.select)))
 
 
 def shacl_path(graph: Graph, node: Node) -> ShapePath:

@@ -122,7 +122,8 @@ def to_rdflib(term: object) -> Node | None:
             return Literal(term.value, lang=term.language)
         if term.datatype.value == _XSD_STRING:
             return Literal(term.value)  # rdflib keeps plain strings without a datatype
-        return Literal(term.value, datatype=URIRef(term.datatype.value))
+        # as stored: rdflib would rewrite an ill-typed "none"^^xsd:boolean as "false"
+        return Literal(term.value, datatype=URIRef(term.datatype.value), normalize=False)
     raise TypeError(f"cannot convert {term!r} to an rdflib term")
 
 

@@ -26,13 +26,16 @@ from .memory import paused_gc
 from .resources import ONTOLOGY_FILE, ontology_graph, resource_dir
 from .results import ValidationReport, ValidationResult
 from .shacl import OxigraphEngine
+from .shacl_focus import FocusEngine, Rewritten, rewritten_literals
 from .shapes import (
     ShapeSpec,
     UnsupportedShape,
+    is_true,
     load_shapes,
-    read_shapes,
+    plan_shapes,
     shacl_path,
     shape_name,
+    targeted,
 )
 from .store import BackgroundLoader, Graphs, add_to_store
 from .study import natural_key
@@ -44,11 +47,24 @@ ENGINES = ("oxigraph", "pyshacl")
 
 
 def validate(
-    graph: Graphs, shapes: Graph | None = None, engine: str = "oxigraph"
+    graph: Graphs,
+    shapes: Graph | None = None,
+    engine: str = "oxigraph",
+    ontology: bool = True,
+    allow_service: bool = False,
 ) -> ValidationReport:
     """Run `shapes` (default: the bundled ones) on the study graph (the `NTriples` of
-    `emit.emit_ntriples`, or an rdflib Graph or triple list); results in file and line order."""
-    validation = Validation(shapes, engine, selective=isinstance(graph, NTriples))
+    `emit.emit_ntriples`, or an rdflib Graph or triple list); results in file and line order.
+    `ontology=False` validates any RDF graph on its own (without qualgraph's class hierarchy)."""
+    validation = Validation(
+        shapes,
+        engine,
+        # The selection widens classes by the subclasses known when loading starts: a graph
+        # with its own rdfs:subClassOf is loaded whole (the emitter writes no class axioms).
+        selective=isinstance(graph, NTriples) and all(p != _SUBCLASS_OF for _, p, _ in graph),
+        ontology=ontology,
+        allow_service=allow_service,
+    )
     if isinstance(graph, NTriples):
         validation.add(graph)
     return validation.report(graph)
@@ -64,25 +80,38 @@ class Validation:
     widen the shapes' classes to their subclasses."""
 
     def __init__(
-        self, shapes: Graph | None = None, engine: str = "oxigraph", selective: bool = True
+        self,
+        shapes: Graph | None = None,
+        engine: str = "oxigraph",
+        selective: bool = True,
+        ontology: bool = True,
+        allow_service: bool = False,
     ) -> None:
         if engine not in ENGINES:
             raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
         self.shapes = shapes if shapes is not None else load_shapes()
         self.engine = engine
+        self.ontology = ontology
         self.timings: list[tuple[str, float]] = []
         self._loader: BackgroundLoader | None = None
         self._footprint: Forked[Footprint | None] | None = None
+        self._selective = False
+        plan = plan_shapes(self.shapes, allow_service, engine)  # both engines: refusals come first
         if engine == "oxigraph":
-            self.specs = read_shapes(self.shapes)
+            self.specs = plan.specs
+            self.general = plan.general
+            self._selective = selective
+            self._key = (self.specs, self.general) if not self.general else None
             self._started = time.perf_counter()
-            if selective and self.specs not in _FOOTPRINTS:
+            if selective and (self._key is None or self._key not in _FOOTPRINTS):
                 # Reading the shapes' SPARQL takes ~0.4 s: a child does it while this process
                 # loads and emits the study; the triples for the store wait for it.
-                self._footprint = Forked(partial(footprint, self.specs), available_cpus() > 1)
+                see = partial(footprint, self.specs, self.shapes, self.general)
+                self._footprint = Forked(see, available_cpus() > 1)
             store = ox.Store()
-            ontology = resource_dir("ontology") / ONTOLOGY_FILE
-            store.load(path=str(ontology), format=ox.RdfFormat.TURTLE)
+            if ontology:
+                path = resource_dir("ontology") / ONTOLOGY_FILE
+                store.load(path=str(path), format=ox.RdfFormat.TURTLE)
             self._oxigraph = OxigraphEngine(store)
             self._loader = BackgroundLoader(
                 store,
@@ -93,8 +122,11 @@ class Validation:
     def _selection(self) -> Selection | None:
         """The triples the shapes can see (None: all of them)."""
         if self._footprint is not None:
-            _FOOTPRINTS[self.specs] = self._footprint.result()
-        found = _FOOTPRINTS[self.specs]
+            found = self._footprint.result()
+            if self._key is not None:
+                _FOOTPRINTS[self._key] = found
+        else:
+            found = _FOOTPRINTS[self._key]
         return found.selection(self._oxigraph.subclasses) if found is not None else None
 
     def add(self, triples: Iterable[NTriple]) -> None:
@@ -109,16 +141,34 @@ class Validation:
             self._loader.close()
             if self._footprint is not None:
                 self._footprint.close()  # not waited for when no triple came
+            rewritten: Rewritten = {}
             if not isinstance(graph, NTriples):
                 add_to_store(self._oxigraph.store, graph)  # blank nodes keep their labels
+                rewritten = rewritten_literals(self._oxigraph.store, graph)
+            specs, general = self.specs, self.general
+            if rewritten:  # only the general engine gives such literals back as written
+                specs = ()
+                general = tuple(
+                    node
+                    for node in targeted(self.shapes)
+                    if not is_true(self.shapes.value(node, SH.deactivated))
+                )
             self.timings.append(("(store)", time.perf_counter() - self._started))
             start = time.perf_counter()
-            results, shape_timings = self._oxigraph.run(self.specs)
+            results, shape_timings = self._oxigraph.run(specs)
             self.timings.append(("(shapes)", time.perf_counter() - start))
             self.timings.extend(shape_timings)
+            if general:
+                engine = FocusEngine(self._oxigraph.store, self.shapes, rewritten)
+                for node in general:
+                    begun = time.perf_counter()
+                    results.extend(engine.run(node))
+                    self.timings.append(
+                        (shape_name(self.shapes, node), time.perf_counter() - begun)
+                    )
         else:
             data = graph if isinstance(graph, Graph) else _graph(triples.to_rdflib())
-            results = _pyshacl(data, self.shapes, _ontology())
+            results = _pyshacl(data, self.shapes, _ontology() if self.ontology else None)
         start = time.perf_counter()
         located = _locate(results, triples)
         self.timings.append(("(locate)", time.perf_counter() - start))
@@ -127,8 +177,11 @@ class Validation:
         )
 
 
-_FOOTPRINTS: dict[tuple[ShapeSpec, ...], Footprint | None] = {}
-"""Footprints worked out in this process, by shapes (a test suite validates hundreds of times)."""
+_SUBCLASS_OF = "<http://www.w3.org/2000/01/rdf-schema#subClassOf>"
+
+_FOOTPRINTS: dict[tuple[tuple[ShapeSpec, ...], tuple[Node, ...]], Footprint | None] = {}
+"""Footprints worked out in this process, by compiled shapes when no shape runs in the general
+engine (a test suite validates hundreds of times); a general shape is read from its graph."""
 
 
 @cache
@@ -143,7 +196,9 @@ def _graph(triples: Iterable[tuple[Node, Node, Node]]) -> Graph:
     return graph
 
 
-def _pyshacl(graph: Graph, shapes: Graph, ontology: Graph) -> list[ValidationResult]:
+def _pyshacl(graph: Graph, shapes: Graph, ontology: Graph | None) -> list[ValidationResult]:
+    """pySHACL's top-level results (the report's sh:result, not the nested sh:detail ones), one
+    per result it reports (duplicates kept). pySHACL returns some failures as the report."""
     import pyshacl  # the oracle: imported only when asked for (it adds ~0.15 s to every start)
     from pyshacl.errors import ReportableRuntimeError
 
@@ -152,41 +207,54 @@ def _pyshacl(graph: Graph, shapes: Graph, ontology: Graph) -> list[ValidationRes
             graph, shacl_graph=shapes, ont_graph=ontology, inference="none", advanced=True
         )
     except ReportableRuntimeError as exc:
-        raise UnsupportedShape(f"pySHACL cannot run these shapes: {exc}") from exc
+        raise UnsupportedShape(f"pySHACL cannot run these shapes: {_first_line(exc)}") from exc
+    except Exception as exc:  # pySHACL fails in many ways on shapes it cannot run, never cleanly
+        raise UnsupportedShape(
+            f"pySHACL cannot run these shapes: {type(exc).__name__}: {_first_line(exc)}"
+        ) from exc
+    if not isinstance(report, Graph):  # a ValidationFailure, returned rather than raised
+        raise UnsupportedShape(f"pySHACL cannot run these shapes: {_first_line(report)}")
     results = []
-    for node in report.subjects(RDF.type, SH.ValidationResult):
-        shape = report.value(node, SH.sourceShape)
-        path = report.value(node, SH.resultPath)
-        messages = sorted(
-            str(m) for m in report.objects(node, SH.resultMessage) if isinstance(m, Literal)
-        )
-        results.append(
-            ValidationResult(
-                focus=report.value(node, SH.focusNode),
-                shape=shape,
-                shape_name=shape_name(shapes, shape),
-                component=report.value(node, SH.sourceConstraintComponent),
-                path=shacl_path(report, path) if path is not None else None,
-                value=report.value(node, SH.value),
-                message=" ".join(messages),
-                severity=report.value(node, SH.resultSeverity),
+    for top in report.subjects(RDF.type, SH.ValidationReport):
+        for node in report.objects(top, SH.result):
+            shape = report.value(node, SH.sourceShape)
+            path = report.value(node, SH.resultPath)
+            messages = sorted(
+                str(m) for m in report.objects(node, SH.resultMessage) if isinstance(m, Literal)
             )
-        )
+            results.append(
+                ValidationResult(
+                    focus=report.value(node, SH.focusNode),
+                    shape=shape,
+                    shape_name=shape_name(shapes, shape),
+                    component=report.value(node, SH.sourceConstraintComponent),
+                    path=shacl_path(report, path) if path is not None else None,
+                    value=report.value(node, SH.value),
+                    message=" ".join(messages),
+                    severity=report.value(node, SH.resultSeverity),
+                )
+            )
     return results
 
 
-def _locate(results: Iterable[ValidationResult], triples: NTriples) -> set[ValidationResult]:
+def _first_line(error: object) -> str:
+    """pySHACL's messages run over several lines (with a reference link): the first says it."""
+    text = str(getattr(error, "message", None) or error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
+def _locate(results: Iterable[ValidationResult], triples: NTriples) -> list[ValidationResult]:
     """Each result at the header field its value came from, else where its focus node was
     written."""
     results = list(results)
     with paused_gc():
         locator = Locator(triples, {term(result.focus) for result in results})
-    located = set()
+    located = []  # a list: SHACL reports a result once per violation, duplicates included
     for result in results:
         focus = term(result.focus)
         key = HEADER_KEYS.get(result.path) if isinstance(result.path, URIRef) else None
         location = (key and locator.locate_field(focus, key)) or locator.locate(focus)
-        located.add(replace(result, file=location[0], line=location[1]) if location else result)
+        located.append(replace(result, file=location[0], line=location[1]) if location else result)
     return located
 
 

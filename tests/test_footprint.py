@@ -4,11 +4,11 @@ could look at anything. Validation loads only that part of a study, so it must n
 from __future__ import annotations
 
 from rdflib import Graph, URIRef
-from rdflib.namespace import RDF, RDFS
+from rdflib.namespace import RDFS
 
 from loader.footprint import footprint
 from loader.namespaces import OA, PROV, QG
-from loader.shapes import load_shapes, read_shapes
+from loader.shapes import load_shapes, plan_shapes, read_shapes
 
 from .test_validate import RULE_PREFIXES
 
@@ -43,40 +43,36 @@ def test_core_paths_targets_and_classes_are_collected():
             f"<urn:a> a sh:PropertyShape ; sh:targetSubjectsOf <{EX}p> ;\n"
             f"    sh:path ( <{EX}q> [ sh:inversePath <{EX}r> ] ) ; sh:class <{EX}C> .\n"
             f"<urn:b> a sh:PropertyShape ; sh:targetClass <{EX}D> ;\n"
-            f"    sh:path [ sh:alternativePath ( <{EX}s> [ sh:zeroOrMorePath <{EX}t> ] ) ] ;\n"
-            "    sh:minCount 1 .\n"
+            f"    sh:path <{EX}s> ; sh:minCount 1 .\n"
         )
     )
     assert found is not None
-    assert {URIRef(EX + n) for n in "pqrst"} | {RDFS.subClassOf} == found.predicates
+    assert {URIRef(EX + n) for n in "pqrs"} | {RDFS.subClassOf} == found.predicates
     assert found.classes == {URIRef(EX + "C"), URIRef(EX + "D")}
 
 
-def test_sparql_patterns_paths_and_exists_blocks_are_collected():
-    found = footprint(
-        shapes_of(
-            sparql_shape(
-                "SELECT $this WHERE { $this qg:a/^qg:b ?x ; a qg:Kind . "
-                "FILTER NOT EXISTS { ?x (qg:c|qg:d)* ?y } }"
-            )
-        )
+def test_shapes_of_the_general_engine_have_a_footprint_too():
+    shapes = Graph().parse(
+        data=RULE_PREFIXES
+        + f"<urn:b> a sh:PropertyShape ; sh:targetClass <{EX}D> ;\n"
+        + f"    sh:path [ sh:alternativePath ( <{EX}s> [ sh:zeroOrMorePath <{EX}t> ] ) ] ;\n"
+        + f"    sh:or ( [ sh:class <{EX}E> ] [ sh:path <{EX}u> ; sh:lessThan <{EX}v> ] ) .\n"
+        + f"<urn:c> a sh:NodeShape ; sh:targetNode <{EX}n> ; sh:sparql [ sh:select\n"
+        + f"    'SELECT $this WHERE {{ FILTER NOT EXISTS {{ $this <{EX}w> ?x }} }}' ] .\n",
+        format="turtle",
     )
+    plan = plan_shapes(shapes)
+    assert plan.specs == () and plan.general == (URIRef("urn:b"), URIRef("urn:c"))
+    found = footprint(plan.specs, shapes, plan.general)
     assert found is not None
-    assert {QG.a, QG.b, QG.c, QG.d} <= found.predicates
-    assert QG.Kind in found.classes and not found.every_type
+    assert {URIRef(EX + n) for n in "stuvw"} | {RDFS.subClassOf} == found.predicates
+    assert found.classes == {URIRef(EX + "D"), URIRef(EX + "E")}
 
 
-def test_a_variable_class_needs_every_type_triple():
-    found = footprint(shapes_of(sparql_shape("SELECT $this WHERE { $this a ?class }")))
-    assert found is not None and found.every_type
-    assert RDF.type not in found.predicates
-
-
-def test_a_shape_that_could_read_any_predicate_turns_the_selection_off():
-    for select in (
-        "SELECT $this WHERE { $this ?p ?o }",
-        "SELECT $this WHERE { $this !qg:a ?o }",
-        "SELECT $this WHERE { $this qg:a ?x . ?x ?p ?o }",
-        "SELECT $this WHERE { $this qg:a ?x ",  # unreadable: the engine will say why
-    ):
-        assert footprint(shapes_of(sparql_shape(select))) is None, select
+def test_a_closed_shape_could_read_any_predicate():
+    shapes = Graph().parse(
+        data=RULE_PREFIXES + "<urn:c> sh:targetNode <urn:n> ; sh:closed true .\n",
+        format="turtle",
+    )
+    plan = plan_shapes(shapes)
+    assert footprint(plan.specs, shapes, plan.general) is None

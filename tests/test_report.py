@@ -169,6 +169,9 @@ def test_turtle_is_a_shacl_validation_report_with_places():
     (duplicate,) = graph.subjects(QGSH.diagnostic, Literal("duplicate-source"))
     assert graph.value(duplicate, SH.sourceConstraintComponent) == QGSH.LoaderDiagnostic
     assert graph.value(duplicate, SH.resultSeverity) == SH.Violation
+    # SHACL 3.6: exactly one focus node per result; a diagnostic's is its file (or the study)
+    assert all(len(list(graph.objects(r, SH.focusNode))) == 1 for r in results)
+    assert str(graph.value(duplicate, SH.focusNode)).endswith("file/traces/s_2b.md")
 
 
 def test_the_same_findings_render_the_same_bytes():

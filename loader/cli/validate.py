@@ -114,7 +114,12 @@ def _outputs(values: tuple[str, ...], fmt: str) -> tuple[Path | None, dict[str, 
     type=click.Choice(ENGINES),
     default=ENGINES[0],
     show_default=True,
-    help="SHACL engine.",
+    help="SHACL engine (pyshacl: the reference implementation, slower).",
+)
+@click.option(
+    "--allow-service",
+    is_flag=True,
+    help="Let shapes use SERVICE or a remote JSON-LD @context (they contact other servers).",
 )
 @click.option(
     "--select",
@@ -154,6 +159,7 @@ def validate_command(
     no_baseline: bool,
     write_baseline: Path | None,
     quiet: bool,
+    allow_service: bool,
 ) -> None:
     """Check that every code is grounded in a quote, and the rest of the shapes, at file:line.
 
@@ -191,15 +197,19 @@ def validate_command(
         except QualgraphError as exc:
             raise CommandError(str(exc)) from exc
     try:
-        shapes = load_shapes(extra_shapes)
+        shapes = load_shapes(extra_shapes, allow_service=allow_service)
         # Made first, so that its footprint is worked out while the study loads.
-        run = Validation(shapes, engine) if not _rdf_paths(inputs) else None
+        run = (
+            Validation(shapes, engine, allow_service=allow_service)
+            if not _rdf_paths(inputs)
+            else None
+        )
     except QualgraphError as exc:
         raise CommandError(str(exc)) from exc
     base = inputs.base
     compact = Compactor(base)
     if run is None:
-        validation, diagnostics, files, read = _validate_rdf(inputs, shapes, engine)
+        validation, diagnostics, files, read = _validate_rdf(inputs, shapes, engine, allow_service)
         claimants: dict[str, str] = {}
     else:
         loaded = inputs.load()
@@ -306,7 +316,7 @@ def _rdf_paths(inputs: StudyInputs) -> bool:
 
 
 def _validate_rdf(
-    inputs: StudyInputs, shapes: Graph, engine: str
+    inputs: StudyInputs, shapes: Graph, engine: str, allow_service: bool
 ) -> tuple[ValidationReport, tuple[Diagnostic, ...], tuple[str, ...], list[Path]]:
     """Validate RDF files as they are: no loader diagnostics; results located by the graph's
     own provenance (an exported study keeps it)."""
@@ -319,7 +329,7 @@ def _validate_rdf(
     try:
         store = load_rdf(paths)
         triples = NTriples([(str(q.subject), str(q.predicate), str(q.object)) for q in store])
-        validation = validate(triples, shapes, engine)
+        validation = validate(triples, shapes, engine, allow_service=allow_service)
     except QualgraphError as exc:
         raise CommandError(str(exc)) from exc
     return validation, (), tuple(display_name(p) for p in paths), paths
