@@ -8,10 +8,12 @@ writer on a real study (0.1 s against 19.5 s for 154k triples).
 from __future__ import annotations
 
 import pyoxigraph as ox
+from rdflib import Graph
 
+from .jsonld import compact
 from .namespaces import PREFIXES, data_prefixes
 from .store import Graphs
-from .terms import NTriples
+from .terms import NTriples, to_rdflib
 
 FORMATS: dict[str, ox.RdfFormat] = {
     "turtle": ox.RdfFormat.TURTLE,
@@ -19,6 +21,7 @@ FORMATS: dict[str, ox.RdfFormat] = {
     "jsonld": ox.RdfFormat.JSON_LD,
     "rdfxml": ox.RdfFormat.RDF_XML,
     "trig": ox.RdfFormat.TRIG,
+    "nquads": ox.RdfFormat.N_QUADS,
 }
 """Format names offered to the user → Oxigraph formats."""
 
@@ -28,6 +31,7 @@ SUFFIXES = {
     "jsonld": ".jsonld",
     "rdfxml": ".rdf",
     "trig": ".trig",
+    "nquads": ".nq",
 }
 
 
@@ -48,12 +52,20 @@ def serialize(
     """Serialise `triples` (the emitter's NTriples, an rdflib Graph or triple list, or a tuple of
     them, merged) in one of FORMATS.
 
-    `base` adds the study's data prefixes; TriG puts everything in the named graph `graph_name`."""
+    `base` adds the study's data prefixes; TriG and N-Quads put everything in the named graph
+    `graph_name` (the study's IRI, so that two studies' files merge into two graphs)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     graphs = triples if isinstance(triples, tuple) else (triples,)
     ordered: list[ox.Triple] | list[ox.Quad] = canonical(*graphs)
-    if fmt == "trig":
+    if fmt == "jsonld":  # compact, under the qualgraph context: see `jsonld`
+        graph = Graph()
+        for triple in ordered:
+            graph.add(
+                (to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object))
+            )
+        return compact(graph, base)
+    if fmt in ("trig", "nquads"):
         name = ox.NamedNode(graph_name or "urn:qualgraph:study")
         ordered = [ox.Quad(t.subject, t.predicate, t.object, name) for t in ordered]
     prefixes = {prefix: str(ns) for prefix, ns in PREFIXES.items()}

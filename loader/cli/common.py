@@ -21,8 +21,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from ..diagnostics import Diagnostic, Severity
 from ..errors import QualgraphError
+from ..identity import StudyIdentity, study_identity
 from ..memory import resume_gc
-from ..namespaces import DEFAULT_BASE
 from ..study import LoadedStudy, load_study, read_order
 
 DEFAULT_INPUT = Path("seeds")
@@ -44,7 +44,9 @@ def _interactive() -> bool:
 
 paths_argument = click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 base_option = click.option(
-    "--base", default=DEFAULT_BASE, show_default=True, help="Base IRI of the study's data nodes."
+    "--base",
+    help="Base IRI of the study's data nodes (default: the study folder's name under "
+    "https://w3id.org/qualgraph/study/, so that two studies never share IRIs).",
 )
 verbose_option = click.option("-v", "--verbose", is_flag=True, help="Also show info diagnostics.")
 model_option = click.option(
@@ -98,11 +100,20 @@ class StudyInputs:
     model_paths: tuple[Path, ...]
     no_model: bool
     order_file: Path | None
-    base: str
+    given_base: str | None
     verbose: bool
 
     def with_paths(self, paths: tuple[Path, ...]) -> StudyInputs:
         return replace(self, paths=paths)
+
+    @property
+    def identity(self) -> StudyIdentity:
+        """The study's name and base: `--base`, or derived from the study folder's name."""
+        return study_identity(list(self.paths) or [DEFAULT_INPUT], self.given_base)
+
+    @property
+    def base(self) -> str:
+        return self.identity.base
 
     def load(self) -> LoadedStudy:
         """Load the study, mapping library errors to exit code 2."""
@@ -137,7 +148,7 @@ def study_options(command: Callable[..., None]) -> Callable[..., None]:
         model_paths: tuple[Path, ...],
         no_model: bool,
         order_file: Path | None,
-        base: str,
+        base: str | None,
         verbose: bool,
         **kwargs: object,
     ) -> None:

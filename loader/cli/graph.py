@@ -55,8 +55,11 @@ def export(inputs: StudyInputs, output: Path | None, fmt: str, with_ontology: bo
     Example: qualgraph export traces/ -f turtle -o study.ttl
     """
     loaded = inputs.load()
-    base = inputs.base
-    graphs = (emit_ntriples(loaded.study, base), *([ontology_graph()] if with_ontology else []))
-    write_output(serialize(graphs, fmt, base=base, graph_name=base.rstrip("/#") + "/graph"), output)
+    identity = inputs.identity
+    graphs = (
+        emit_ntriples(loaded.study, identity.base),
+        *([ontology_graph()] if with_ontology else []),
+    )
+    write_output(serialize(graphs, fmt, base=identity.base, graph_name=identity.iri), output)
     report_diagnostics(loaded.diagnostics, inputs.verbose)
     sys.exit(exit_status(loaded.diagnostics))
