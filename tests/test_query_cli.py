@@ -227,9 +227,9 @@ def test_stats_on_rdf_has_no_diagnostics(run, tmp_path):
             id="service",
         ),
         pytest.param(
-            (".", "--sparql", "CONSTRUCT WHERE { ?s ?p ?o }"),
-            "only SELECT queries can be shown as rows; use qualgraph export for graphs",
-            id="construct",
+            (".", "--sparql", "DESCRIBE <https://example.org/x>"),
+            "DESCRIBE answers differ from server to server; write a CONSTRUCT query instead",
+            id="describe",
         ),
         pytest.param(
             (".", "--sparql", "SELECT ?x WHERE { ?s ?p ?x", "-f", "csv"),

@@ -15,6 +15,7 @@ from .evidence import trace_report
 from .graph import export, load
 from .query import query, stats
 from .reason import reason
+from .server import push
 from .validate import validate_command
 
 
@@ -27,7 +28,7 @@ def main() -> None:
     """
 
 
-for command in (load, export, query, stats, reason, trace_report, validate_command):
+for command in (load, export, query, stats, reason, trace_report, validate_command, push):
     main.add_command(command)
 
 
