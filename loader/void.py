@@ -18,7 +18,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, RDF, RDFS, SKOS, VOID, XSD
 
 from .identity import StudyIdentity
-from .namespaces import QG, qg, rdf, skos
+from .namespaces import QG, bind_prefixes, qg, rdf, skos
 from .terms import NTriples
 
 DATASET_SHAPE = "dataset-shape.ttl"
@@ -69,6 +69,7 @@ def describe(
 ) -> Graph:
     """The description of `identity`'s dataset (its IRI is the study's graph name)."""
     graph = Graph()
+    bind_prefixes(graph, identity.base)
     graph.bind("void", VOID)
     graph.bind("dcat", DCAT)
     dataset = URIRef(identity.iri)
