@@ -6,10 +6,11 @@ from __future__ import annotations
 import json
 from datetime import date
 
+import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 from pyshacl import validate
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, VOID, XSD
 
 from loader.cli import main
@@ -17,6 +18,7 @@ from loader.export import serialize
 from loader.identity import StudyIdentity, study_identity
 from loader.jsonld import CONTEXT_FILE, compact, context, context_text
 from loader.resources import ontology_graph, resource_dir
+from loader.terms import to_rdflib
 from loader.void import DATASET_SHAPE, DatasetFacts, build_date, count, describe
 
 from .conftest import FIXTURES
@@ -62,8 +64,11 @@ def test_compact_json_ld_round_trips_through_pyld(graph):
     pyld = pytest.importorskip("pyld.jsonld")
     document = json.loads(serialize(graph, "jsonld", base=BASE))
     nquads = pyld.to_rdf(document, {"format": "application/n-quads"})
-    parsed = Dataset().parse(data=nquads, format="nquads")
-    assert_isomorphic(graph, parsed.default_graph)
+    parsed = Graph()
+    for quad in ox.parse(nquads.encode(), format=ox.RdfFormat.N_QUADS):
+        assert quad.graph_name == ox.DefaultGraph()
+        parsed.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
+    assert_isomorphic(graph, parsed)
 
 
 def test_compact_json_ld_with_the_ontology_and_without_base_round_trips():
