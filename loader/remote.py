@@ -105,7 +105,7 @@ class Policy:
 
     attempts: int = 4
     backoff: float = 0.5
-    timeout: float = 30.0
+    timeout: float = 300.0
 
 
 Log = Callable[[str], None]

@@ -178,7 +178,7 @@ def _show(answer: Answer, fmt: str, output: Path | None) -> None:
     metavar="IRI",
     help="With --endpoint: query this study's graph (repeatable: several studies as one).",
 )
-@timeout_option
+@timeout_option(60.0)
 @retries_option
 def query(
     inputs: StudyInputs,

@@ -31,13 +31,20 @@ endpoint_option = click.option(
     help="The SPARQL server: Oxigraph's root (http://127.0.0.1:7878), a Fuseki dataset, or a "
     "query endpoint ending in /query or /sparql.",
 )
-timeout_option = click.option(
-    "--timeout",
-    type=click.FloatRange(min=0.1),
-    default=30.0,
-    show_default=True,
-    help="Seconds to wait for each answer.",
-)
+
+
+def timeout_option(default: float) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """`--timeout`: a server may take a minute to store a large study (Oxigraph took 76 s for
+    495,000 triples on a busy machine, see docs/design.md), a query answers sooner."""
+    return click.option(
+        "--timeout",
+        type=click.FloatRange(min=0.1),
+        default=default,
+        show_default=True,
+        help="Seconds to wait for the server's answer to each request.",
+    )
+
+
 retries_option = click.option(
     "--retries",
     type=click.IntRange(0, 10),
@@ -88,7 +95,7 @@ def _lines(*parts: NTriples) -> Callable[[], Iterator[str]]:
 @click.option(
     "--license", "license_iri", metavar="IRI", help="The study's license, for its description."
 )
-@timeout_option
+@timeout_option(300.0)
 @retries_option
 def push(
     inputs: StudyInputs,
