@@ -44,7 +44,7 @@ TOKEN_VARIABLE = "QUALGRAPH_TOKEN"
 QUALGRAPH_TOKEN; without them, the netrc entry for the server's host (`$NETRC` or ~/.netrc)."""
 
 CHUNK_TRIPLES = 20_000
-"""Triples per chunk of a streamed body: ~2 MB of N-Triples."""
+"""Triples per chunk of a streamed body: ~4 MB of N-Triples."""
 
 NO_GRAPH_STORE = {404, 405, 501}
 """Answers of a server without a graph store endpoint there: push falls back to SPARQL Update."""
