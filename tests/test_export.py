@@ -20,7 +20,9 @@ def graph():
     return load_graph(SEED, FIXTURES / "study")[1]
 
 
-@pytest.mark.parametrize("fmt", [pytest.param(f, id=f) for f in FORMATS if f not in ("trig", "nquads")])
+@pytest.mark.parametrize(
+    "fmt", [pytest.param(f, id=f) for f in FORMATS if f not in ("trig", "nquads")]
+)
 def test_round_trip_is_isomorphic(graph, fmt):
     text = serialize(graph, fmt)
     parsed = Graph().parse(
