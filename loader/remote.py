@@ -340,6 +340,18 @@ def sparql(
     return Rows(variables, rows)
 
 
+_STUDY_GRAPHS = (
+    "SELECT DISTINCT ?graph WHERE { GRAPH ?graph { ?book a qg:Codebook } } ORDER BY ?graph"
+)
+
+
+def study_graphs(endpoints: Endpoints, client: Client | None = None) -> tuple[str, ...]:
+    """The named graphs on the server that hold a study (a qualgraph codebook)."""
+    answer = sparql(endpoints, _prologue() + _STUDY_GRAPHS, "SelectQuery", (), client)
+    assert isinstance(answer, Rows)
+    return tuple(str(row[0]) for row in answer.rows if row[0] is not None)
+
+
 def run_remote(
     endpoints: Endpoints,
     query: NamedQuery,
@@ -351,11 +363,13 @@ def run_remote(
 ) -> Answer:
     """Check and run a named query on the server, as `query.run` does on a local store.
 
-    Parameters are looked up on the server (codes and sources by identifier) and joined in a
-    trailing VALUES clause, each value written by Oxigraph as an RDF term: a value can never
-    change what the query does."""
+    Without `graphs`, every study on the server is queried (the named graphs holding a
+    codebook; the server's own default graph when there are none). Parameters are looked up on
+    the server (codes and sources by identifier) and joined in a trailing VALUES clause, each
+    value written by Oxigraph as an RDF term: a value can never change what the query does."""
     values = values or {}
     checked = prepare(query, values, allow_service=allow_service)
+    graphs = graphs or study_graphs(endpoints, client)
 
     def identifiers(kind: str) -> dict[str, str]:
         answer = sparql(endpoints, _prologue() + _IDENTIFIERS[kind], "SelectQuery", graphs, client)

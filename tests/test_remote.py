@@ -96,6 +96,15 @@ def test_push_both_studies_and_query_each_and_both(server, run):
     )
     assert sorted(rows(both.stdout)[1:]) == sorted(each[0] + each[1])
     assert sum(r[1] == "s1" for r in rows(both.stdout)) == 2
+    every = run("query", "--endpoint", server.url, "--sparql", TITLES, "-f", "csv")
+    assert every.stdout == both.stdout  # without --graph: every study on the server
+    shared = rows(run("query", "--endpoint", server.url, "shared-codes", "-f", "csv").stdout)
+    assert [(r[0], r[1]) for r in shared[1:]] == [
+        ("data_catalogue", GRAPH_B),
+        ("data_catalogue", GRAPH_A),
+        ("discovery_decision", GRAPH_B),
+        ("discovery_decision", GRAPH_A),
+    ]
 
 
 def test_remote_parameters_ask_and_construct_match_the_local_answers(server, run):

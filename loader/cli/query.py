@@ -176,7 +176,8 @@ def _show(answer: Answer, fmt: str, output: Path | None) -> None:
     "graphs",
     multiple=True,
     metavar="IRI",
-    help="With --endpoint: query this study's graph (repeatable: several studies as one).",
+    help="With --endpoint: query this study's graph (repeatable: several studies as one; "
+    "default: every study on the server).",
 )
 @timeout_option(60.0)
 @retries_option
