@@ -352,6 +352,16 @@ def study_graphs(endpoints: Endpoints, client: Client | None = None) -> tuple[st
     return tuple(str(row[0]) for row in answer.rows if row[0] is not None)
 
 
+def codebooks_in(endpoints: Endpoints, graph: str, client: Client | None = None) -> tuple[str, ...]:
+    """The codebooks the named graph `graph` holds on the server: which study is there."""
+    text = (
+        f"SELECT DISTINCT ?book WHERE {{ GRAPH {ox.NamedNode(graph)} {{ ?book a qg:Codebook }} }}"
+    )
+    answer = sparql(endpoints, _prologue() + text, "SelectQuery", (), client)
+    assert isinstance(answer, Rows)
+    return tuple(sorted(str(row[0]) for row in answer.rows if row[0] is not None))
+
+
 def run_remote(
     endpoints: Endpoints,
     query: NamedQuery,

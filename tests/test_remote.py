@@ -241,6 +241,38 @@ def test_repushing_one_study_changes_only_its_graph(server, run, tmp_path):
     assert server.graphs() == {base_a[:-1], base_b[:-1]}
 
 
+def test_a_push_never_silently_replaces_another_study(server, run):
+    assert run("push", str(STUDY_A), "--endpoint", server.url).exit_code == 0
+    before = server.count(GRAPH_A)
+    result = run("push", str(STUDY_B), "--endpoint", server.url, "--graph", GRAPH_A)
+    assert result.exit_code == 2
+    assert result.output.strip() == (
+        f"Error: the graph <{GRAPH_A}> on the server holds another study (<{GRAPH_A}/codebook>), "
+        f"not <{GRAPH_B}/codebook>: push to another --graph or with another --base, or pass "
+        "--replace-other to replace it"
+    )
+    assert server.count(GRAPH_A) == before
+    forced = run(
+        "push", str(STUDY_B), "--endpoint", server.url, "--graph", GRAPH_A, "--replace-other"
+    )
+    assert forced.exit_code == 0
+    assert server.count(GRAPH_A) != before
+    codebooks = rows(
+        run(
+            "query",
+            "--endpoint",
+            server.url,
+            "--graph",
+            GRAPH_A,
+            "--sparql",
+            "PREFIX qg: <https://w3id.org/qualgraph/ontology#> SELECT ?b WHERE { ?b a qg:Codebook }",
+            "-f",
+            "csv",
+        ).stdout
+    )
+    assert codebooks == [["b"], [f"{GRAPH_B}/codebook"]]
+
+
 def test_push_falls_back_to_sparql_update_without_a_graph_store(server, run):
     first = run("push", str(STUDY_A), "--endpoint", server.url)
     by_store = server.count(GRAPH_A)
@@ -302,12 +334,28 @@ def test_wrong_password_is_exit_2_with_a_message_that_never_shows_it(guarded, ru
         env={"QUALGRAPH_USER": "researcher", "QUALGRAPH_PASSWORD": "wrong-pw"},
     )
     assert result.exit_code == 2
+    # push first asks which study the graph holds (see test_a_push_never_silently_replaces...)
     assert result.output.strip().splitlines()[-1] == (
-        f"Error: {guarded.url}/store refused the request (HTTP 401 Unauthorized): check the "
+        f"Error: {guarded.url}/query refused the request (HTTP 401 Unauthorized): check the "
         "credentials in QUALGRAPH_USER/QUALGRAPH_PASSWORD, QUALGRAPH_TOKEN or netrc"
     )
     assert "wrong-pw" not in result.output
     assert guarded.refused == 1  # a refusal is not retried
+    blind = run(
+        "push",
+        str(STUDY_A),
+        "--endpoint",
+        guarded.url,
+        "--replace-other",
+        env={"QUALGRAPH_USER": "researcher", "QUALGRAPH_PASSWORD": "wrong-pw"},
+    )
+    assert blind.exit_code == 2
+    assert blind.output.strip().splitlines()[-1] == (
+        f"Error: {guarded.url}/store refused the request (HTTP 401 Unauthorized): check the "
+        "credentials in QUALGRAPH_USER/QUALGRAPH_PASSWORD, QUALGRAPH_TOKEN or netrc"
+    )
+    assert "wrong-pw" not in blind.output
+    assert guarded.refused == 2
     assert server.graphs() == set()
     right = run(
         "push",
@@ -348,7 +396,7 @@ def test_server_down_is_exit_2_after_logged_retries(server, run):
     assert result.stderr.splitlines()[-3:] == [
         "retry 1 of 2 in 0.5 s: connection refused",
         "retry 2 of 2 in 1 s: connection refused",
-        f"Error: cannot reach {server.url}/store: connection refused (3 attempts)",
+        f"Error: cannot reach {server.url}/query: connection refused (3 attempts)",
     ]
     query = run("query", "--endpoint", server.url, "codebook", "--retries", "0")
     assert query.exit_code == 2
@@ -373,7 +421,7 @@ def test_a_5xx_answer_is_retried_then_reported(guarded, run, server):
     assert result.exit_code == 2
     assert result.stderr.splitlines()[-2:] == [
         "retry 1 of 1 in 0.5 s: HTTP 502 Bad Gateway",
-        f"Error: {guarded.url}/store answered HTTP 502 Bad Gateway: oxigraph is not answering",
+        f"Error: {guarded.url}/query answered HTTP 502 Bad Gateway: oxigraph is not answering",
     ]
 
 

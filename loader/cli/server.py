@@ -15,7 +15,7 @@ import pyoxigraph as ox
 
 from ..emit import emit_ntriples
 from ..errors import QualgraphError
-from ..remote import Client, Endpoints, Policy, push_graph
+from ..remote import Client, Endpoints, Policy, codebooks_in, push_graph
 from ..resources import ontology_graph
 from ..terms import NTriples
 from ..void import build_date, count, describe
@@ -77,6 +77,17 @@ def _lines(*parts: NTriples) -> Callable[[], Iterator[str]]:
     return lines
 
 
+def _refuse_another_study(endpoints: Endpoints, graph: str, codebook: str, sender: Client) -> None:
+    """Two studies must not share a graph: a push would silently replace the other one."""
+    found = [book for book in codebooks_in(endpoints, graph, sender) if book != codebook]
+    if found:
+        raise CommandError(
+            f"the graph <{graph}> on the server holds another study (<{found[0]}>), not "
+            f"<{codebook}>: push to another --graph or with another --base, or pass "
+            "--replace-other to replace it"
+        )
+
+
 @click.command()
 @study_options
 @endpoint_option
@@ -95,6 +106,11 @@ def _lines(*parts: NTriples) -> Callable[[], Iterator[str]]:
 @click.option(
     "--license", "license_iri", metavar="IRI", help="The study's license, for its description."
 )
+@click.option(
+    "--replace-other",
+    is_flag=True,
+    help="Replace the graph even when it holds another study (by default that is refused).",
+)
 @timeout_option(300.0)
 @retries_option
 def push(
@@ -105,6 +121,7 @@ def push(
     store_url: str | None,
     update_url: str | None,
     license_iri: str | None,
+    replace_other: bool,
     timeout: float,
     retries: int,
 ) -> None:
@@ -132,6 +149,8 @@ def push(
     sender = client(timeout, retries)
     started = time.perf_counter()
     try:
+        if not replace_other:
+            _refuse_another_study(endpoints, name, identity.base + "codebook", sender)
         pushed = push_graph(endpoints, name, _lines(data, description), total, sender)
         if with_ontology:
             ontology = NTriples.from_rdflib(ontology_graph())
