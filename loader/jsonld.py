@@ -16,7 +16,6 @@ from typing import Any
 
 from rdflib import Graph
 from rdflib.namespace import OWL, RDF
-from rdflib.plugins.serializers.jsonld import from_rdf
 
 from .namespaces import PREFIXES, QG
 from .resources import ontology_graph
@@ -52,6 +51,8 @@ def context_text() -> str:
 def compact(graph: Graph, base: str | None = None) -> str:
     """`graph` as compact JSON-LD under the qualgraph context; `base` (the study's) makes the
     study's IRIs relative."""
+    from rdflib.plugins.serializers.jsonld import from_rdf  # ~9 ms: only when writing JSON-LD
+
     local = dict(context()["@context"]) | ({"@base": base} if base else {})
     document = from_rdf(graph, context_data=local, auto_compact=True)
     if "@graph" in document:

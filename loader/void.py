@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from importlib.metadata import PackageNotFoundError, version
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, RDF, RDFS, SKOS, VOID, XSD
@@ -45,6 +44,9 @@ def count(triples: NTriples) -> DatasetFacts:
 
 
 def qualgraph_version() -> str:
+    # importlib.metadata costs ~40 ms at import: only when a description is made
+    from importlib.metadata import PackageNotFoundError, version
+
     try:
         return version("qualgraph")
     except PackageNotFoundError:  # a bare checkout

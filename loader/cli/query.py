@@ -32,7 +32,6 @@ from ..query import (
     run,
 )
 from ..rdf_input import RDF_SUFFIXES, load_rdf, rdf_format
-from ..remote import Endpoints, run_remote
 from ..stats import StudyStats, study_stats
 from ..store import Rows, to_store
 from ..study import TRACE_SUFFIXES, LoadedStudy
@@ -237,7 +236,9 @@ def _remote(
     timeout: float,
     retries: int,
 ) -> Answer:
-    """The query run on the server, over the named graphs (or the server's default graph)."""
+    """The query run on the server, over the named graphs (or every study's graph there)."""
+    from ..remote import Endpoints, run_remote  # see cli.server: not at every start
+
     names = tuple(checked_iri(g, "--graph") for g in graphs)
     try:
         if sparql is None and len(inputs.paths) == 1 and inputs.paths[0].suffix == ".rq":

@@ -6,20 +6,25 @@ are `remote`'s; this module turns options into its calls and its errors into exi
 
 from __future__ import annotations
 
+# `remote` (urllib.request and the email package under it, ~15 ms) is imported where a command
+# talks to a server, not at every command's start.
 import sys
 import time
 from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
 import click
 import pyoxigraph as ox
 
 from ..emit import emit_ntriples
 from ..errors import QualgraphError
-from ..remote import Client, Endpoints, Policy, codebooks_in, push_graph
 from ..resources import ontology_graph
 from ..terms import NTriples
 from ..void import build_date, count, describe
 from .common import CommandError, StudyInputs, exit_status, report_diagnostics, study_options
+
+if TYPE_CHECKING:
+    from ..remote import Client, Endpoints
 
 ONTOLOGY_GRAPH = "https://w3id.org/qualgraph/ontology"
 """The graph `--with-ontology` fills: the ontology's own IRI."""
@@ -56,6 +61,8 @@ retries_option = click.option(
 
 def client(timeout: float, retries: int) -> Client:
     """A client that logs each retry on standard error (never the credentials)."""
+    from ..remote import Client, Policy
+
     return Client(
         Policy(attempts=retries + 1, timeout=timeout), log=lambda line: click.echo(line, err=True)
     )
@@ -79,6 +86,8 @@ def _lines(*parts: NTriples) -> Callable[[], Iterator[str]]:
 
 def _refuse_another_study(endpoints: Endpoints, graph: str, codebook: str, sender: Client) -> None:
     """Two studies must not share a graph: a push would silently replace the other one."""
+    from ..remote import codebooks_in
+
     found = [book for book in codebooks_in(endpoints, graph, sender) if book != codebook]
     if found:
         raise CommandError(
@@ -133,6 +142,8 @@ def push(
 
     Example: qualgraph push traces/ --endpoint http://127.0.0.1:7878
     """
+    from ..remote import Endpoints, push_graph
+
     identity = inputs.identity
     name = checked_iri(graph or identity.iri, "--graph")
     if license_iri:
