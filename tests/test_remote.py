@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import shutil
+import socket
 
 import pytest
 from click.testing import CliRunner
@@ -514,3 +515,28 @@ def test_the_graph_on_the_server_is_the_export_and_its_description(server, run):
         "<https://w3id.org/qualgraph/software/0.1.0>",
     }
     assert server.count(GRAPH_A) == len(exported.splitlines()) + len(extra)
+
+
+def test_a_server_that_never_answers_times_out(run):
+    """A loopback socket that accepts connections (the kernel's backlog) but never answers."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        url = f"http://127.0.0.1:{silent.getsockname()[1]}"
+        result = run(
+            "query",
+            "--endpoint",
+            url,
+            "--graph",
+            GRAPH_A,
+            "codebook",
+            "--timeout",
+            "0.3",
+            "--retries",
+            "1",
+        )
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-2:] == [
+        "retry 1 of 1 in 0.5 s: timed out",
+        f"Error: cannot reach {url}/query: timed out (2 attempts)",
+    ]
