@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import base64
 import io
-import json
 import netrc
 import os
 import socket
@@ -29,7 +28,7 @@ from dataclasses import dataclass
 from http.client import HTTPException
 
 import pyoxigraph as ox
-from rdflib.query import Result
+from rdflib.query import Result, ResultException
 from rdflib.term import Node
 
 from .errors import QualgraphError
@@ -329,7 +328,7 @@ def sparql(
                 for q in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)
             )
         result = Result.parse(io.BytesIO(body), format="json")
-    except (SyntaxError, ValueError, KeyError, json.JSONDecodeError) as exc:
+    except (SyntaxError, ValueError, KeyError, TypeError, AttributeError, ResultException) as exc:
         raise RemoteError(
             f"{_shown(endpoints.query)} answered {kind} that is not what was asked for: {exc}"
         ) from None

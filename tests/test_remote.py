@@ -7,6 +7,8 @@ import csv
 import io
 import shutil
 import socket
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from click.testing import CliRunner
@@ -540,3 +542,36 @@ def test_a_server_that_never_answers_times_out(run):
         "retry 1 of 1 in 0.5 s: timed out",
         f"Error: cannot reach {url}/query: timed out (2 attempts)",
     ]
+
+
+@pytest.mark.parametrize("body", [b"<html>not SPARQL</html>", b"[1, 2]", b'{"head": 3}'])
+def test_an_answer_that_is_not_sparql_json_is_one_line(run, body):
+    """A web page or broken JSON where results were asked for: exit 2, no traceback."""
+
+    class Page(BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_POST(self):
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    page = ThreadingHTTPServer(("127.0.0.1", 0), Page)
+    thread = threading.Thread(target=page.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{page.server_address[1]}"
+        result = run("query", "--endpoint", url, "--graph", GRAPH_A, "codebook")
+    finally:
+        page.shutdown()
+        page.server_close()
+        thread.join(timeout=10)
+    assert result.exit_code == 2
+    assert result.output.startswith(
+        f"Error: {url}/query answered text/html that is not what was asked for: "
+    )
+    assert len(result.output.strip().splitlines()) == 1
