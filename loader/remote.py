@@ -81,8 +81,12 @@ class Endpoints:
 
 
 def _check_url(url: str) -> None:
-    parts = urllib.parse.urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    try:
+        parts = urllib.parse.urlsplit(url)
+        port = parts.port
+    except ValueError as exc:  # "http://[::1", "http://h:port"
+        raise RemoteError(f"{url!r} is not a valid URL: {exc}") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname or port == 0:
         raise RemoteError(f"{_shown(url)} is not an http(s) URL")
     if parts.username or parts.password:
         raise RemoteError(
@@ -93,7 +97,10 @@ def _check_url(url: str) -> None:
 
 def _shown(url: str) -> str:
     """The URL as messages show it: without a query string, which could hold a secret."""
-    parts = urllib.parse.urlsplit(url)
+    try:
+        parts = urllib.parse.urlsplit(url)
+    except ValueError:
+        return "the URL"
     return urllib.parse.urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
 
 

@@ -459,6 +459,11 @@ def test_endpoints_from_one_url(url, expected):
     ("url", "message"),
     [
         ("ftp://h/x", "ftp://h/x is not an http(s) URL"),
+        ("http://[::1/query", "'http://[::1/query' is not a valid URL: Invalid IPv6 URL"),
+        (
+            "http://h:port/",
+            "'http://h:port/' is not a valid URL: Port could not be cast to integer value as 'port'",
+        ),
         (
             "http://me:pw@h/",
             "the URL holds credentials; put them in QUALGRAPH_USER/QUALGRAPH_PASSWORD or a netrc entry instead",
@@ -466,8 +471,9 @@ def test_endpoints_from_one_url(url, expected):
     ],
 )
 def test_bad_endpoint_urls(url, message, run):
-    with pytest.raises(QualgraphError, match=f"^{message.replace('(', '.').replace(')', '.')}$"):
+    with pytest.raises(QualgraphError) as caught:
         Endpoints.from_url(url)
+    assert str(caught.value) == message
     result = run("push", str(STUDY_A), "--endpoint", url)
     assert result.exit_code == 2
     assert "pw" not in result.output.replace("QUALGRAPH_PASSWORD", "")
