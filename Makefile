@@ -27,11 +27,12 @@ run: $(STAMP)  ## load the seed study, validate it and export it to out/seed.ttl
 test: $(STAMP)  ## run the test suite
 	$(PY) -m pytest -q
 
-bench: $(STAMP)  ## print load, query and validation figures (seed, real study, synthetic studies)
+bench: $(STAMP)  ## print load, query, validation and push figures (seed, real study, synthetic studies)
 	$(PY) -m benchmarks.bench_load
 	$(PY) -m benchmarks.bench_query
 	$(PY) -m benchmarks.bench_validate
 	$(PY) -m benchmarks.bench_publish
+	$(PY) -m benchmarks.bench_push
 
 clean:  ## remove the virtualenv and outputs
 	rm -rf $(VENV) out

@@ -10,11 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 import pyoxigraph as ox
+from rdflib import Graph
 
 from .controls import visible
+from .jsonld import compact
 from .namespaces import PREFIXES, data_prefixes
 from .store import Graphs
-from .terms import NTriples
+from .terms import NTriples, to_rdflib
 
 FORMATS: dict[str, ox.RdfFormat] = {
     "turtle": ox.RdfFormat.TURTLE,
@@ -22,6 +24,7 @@ FORMATS: dict[str, ox.RdfFormat] = {
     "jsonld": ox.RdfFormat.JSON_LD,
     "rdfxml": ox.RdfFormat.RDF_XML,
     "trig": ox.RdfFormat.TRIG,
+    "nquads": ox.RdfFormat.N_QUADS,
 }
 """Format names offered to the user → Oxigraph formats."""
 
@@ -31,6 +34,7 @@ SUFFIXES = {
     "jsonld": ".jsonld",
     "rdfxml": ".rdf",
     "trig": ".trig",
+    "nquads": ".nq",
 }
 
 
@@ -56,12 +60,20 @@ def serialize(
     """Serialise `triples` (the emitter's NTriples, an rdflib Graph or triple list, or a tuple of
     them, merged) in one of FORMATS.
 
-    `base` adds the study's data prefixes; TriG puts everything in the named graph `graph_name`."""
+    `base` adds the study's data prefixes; TriG and N-Quads put everything in the named graph
+    `graph_name` (the study's IRI, so that two studies' files merge into two graphs)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     graphs = triples if isinstance(triples, tuple) else (triples,)
     ordered: Iterable[ox.Triple] | Iterable[ox.Quad] = canonical(*graphs)
-    if fmt == "trig":
+    if fmt == "jsonld":  # compact, under the qualgraph context: see `jsonld`
+        graph = Graph()
+        for triple in ordered:
+            graph.add(
+                (to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object))
+            )
+        return compact(graph, base)
+    if fmt in ("trig", "nquads"):
         name = ox.NamedNode(graph_name or "urn:qualgraph:study")
         ordered = (ox.Quad(t.subject, t.predicate, t.object, name) for t in ordered)
     prefixes = {prefix: str(ns) for prefix, ns in PREFIXES.items()}

@@ -31,8 +31,8 @@ from rdflib.term import Node
 from .errors import QualgraphError, ResourceError
 from .namespaces import QG
 from .resources import resource_files
-from .store import Rows, select
-from .terms import to_ox
+from .store import QUERY_PREFIXES, Rows, select
+from .terms import to_ox, to_rdflib
 
 PARAMETER_KINDS = ("code", "source", "iri", "string", "integer", "decimal", "boolean")
 """`code` and `source` take an identifier or an IRI and are checked against the graph."""
@@ -183,7 +183,10 @@ def check(text: str) -> Checked:
             services.append(node)
 
     algebra.traverse(query.algebra, visitPre=visit)
-    variables = tuple(str(v) for v in query.algebra.get("PV", ()))
+    if query.algebra.name == "SelectQuery":
+        variables = tuple(str(v) for v in query.algebra.get("PV", ()))
+    else:  # ASK and CONSTRUCT project nothing: every variable in scope can be bound
+        variables = tuple(sorted(str(v) for v in query.algebra.get("_vars", ())))
     return Checked(query.algebra.name, variables, bool(services))
 
 
@@ -211,12 +214,22 @@ def check_parameters(
             )
 
 
-def bind(store: ox.Store, query: NamedQuery, values: Mapping[str, str]) -> dict[str, Node]:
-    """The RDF term for each value: codes and sources are looked up in the graph."""
+Identifiers = Callable[[str], dict[str, str]]
+"""kind ("code" or "source") → {identifier: IRI}: how a graph, local or remote, is asked."""
+
+
+def bind(
+    graph: ox.Store | Identifiers, query: NamedQuery, values: Mapping[str, str]
+) -> dict[str, Node]:
+    """The RDF term for each value: codes and sources are looked up in the graph (a local
+    store, or a function that asks a server)."""
+    identifiers: Identifiers = (
+        (lambda kind: _identifiers(graph, kind)) if isinstance(graph, ox.Store) else graph
+    )
     bindings: dict[str, Node] = {}
     for name, value in values.items():
         parameter = query.parameter(name)
-        bindings[name] = _TERMS[parameter.kind if parameter else "any"](store, value)
+        bindings[name] = _TERMS[parameter.kind if parameter else "any"](identifiers, value)
     return bindings
 
 
@@ -253,11 +266,11 @@ def _identifiers(store: ox.Store, kind: str) -> dict[str, str]:
     return found
 
 
-def _named(kind: str) -> Callable[[ox.Store, str], Literal]:
+def _named(kind: str) -> Callable[[Identifiers, str], Literal]:
     """A code or source given by identifier or IRI → its identifier, once the graph has it."""
 
-    def resolve(store: ox.Store, value: str) -> Literal:
-        known = _identifiers(store, kind)
+    def resolve(identifiers: Identifiers, value: str) -> Literal:
+        known = identifiers(kind)
         iri = _iri(value)
         if iri is not None:
             for identifier, node in known.items():
@@ -273,8 +286,8 @@ def _named(kind: str) -> Callable[[ox.Store, str], Literal]:
     return resolve
 
 
-def _typed(kind: str, convert: Callable[[str], object]) -> Callable[[ox.Store, str], Literal]:
-    def literal(_store: ox.Store, value: str) -> Literal:
+def _typed(kind: str, convert: Callable[[str], object]) -> Callable[[Identifiers, str], Literal]:
+    def literal(_graph: Identifiers, value: str) -> Literal:
         try:
             return Literal(convert(value))
         except (ValueError, InvalidOperation) as exc:
@@ -289,25 +302,25 @@ def _boolean(value: str) -> bool:
     return value == "true"
 
 
-def _required_iri(_store: ox.Store, value: str) -> URIRef:
+def _required_iri(_graph: Identifiers, value: str) -> URIRef:
     iri = _iri(value)
     if iri is None:
         raise QueryError(f"{value!r} is not an IRI; write it as <...> or http(s)://...")
     return iri
 
 
-def _any(_store: ox.Store, value: str) -> Node:
+def _any(_graph: Identifiers, value: str) -> Node:
     """An undeclared parameter: `<...>` is an IRI, anything else a plain string."""
     if value.startswith("<") and value.endswith(">"):
-        return _required_iri(_store, value)
+        return _required_iri(_graph, value)
     return Literal(value)
 
 
-_TERMS: dict[str, Callable[[ox.Store, str], Node]] = {
+_TERMS: dict[str, Callable[[Identifiers, str], Node]] = {
     "code": _named("code"),
     "source": _named("source"),
     "iri": _required_iri,
-    "string": lambda _store, value: Literal(value),
+    "string": lambda _graph, value: Literal(value),
     "integer": _typed("integer", int),
     "decimal": _typed("decimal", Decimal),
     "boolean": _typed("boolean", _boolean),
@@ -318,7 +331,9 @@ _TERMS: dict[str, Callable[[ox.Store, str], Node]] = {
 # -- running -----------------------------------------------------------------------------------
 
 
-def prepare(query: NamedQuery, values: Mapping[str, str], *, allow_service: bool = False) -> None:
+def prepare(
+    query: NamedQuery, values: Mapping[str, str], *, allow_service: bool = False
+) -> Checked:
     """Everything that can be checked before the study is loaded: syntax, form, SERVICE, names."""
     checked = check(query.text)
     if checked.uses_service and not allow_service:
@@ -326,11 +341,19 @@ def prepare(query: NamedQuery, values: Mapping[str, str], *, allow_service: bool
             "the query uses SERVICE, which sends parts of it to another server over the network; "
             "pass --allow-service to run it"
         )
-    if checked.form != "SelectQuery":
+    if checked.form not in FORMS:
         raise QueryError(
-            "only SELECT queries can be shown as rows; use qualgraph export for graphs"
+            "DESCRIBE answers differ from server to server; write a CONSTRUCT query instead"
         )
     check_parameters(query, values, checked.variables)
+    return checked
+
+
+FORMS = ("SelectQuery", "AskQuery", "ConstructQuery")
+"""The query forms `run` answers: rows, a yes/no answer (`bool`), or triples."""
+
+Answer = Rows | bool | tuple[tuple[Node, Node, Node], ...]
+"""What a query gives: SELECT rows, an ASK answer, the triples a CONSTRUCT makes."""
 
 
 def run(
@@ -339,13 +362,23 @@ def run(
     values: Mapping[str, str] | None = None,
     *,
     allow_service: bool = False,
-) -> Rows:
-    """Check, bind and run a SELECT query on the store."""
+) -> Answer:
+    """Check, bind and run a query on the store."""
     values = values or {}
-    prepare(query, values, allow_service=allow_service)
+    checked = prepare(query, values, allow_service=allow_service)
     bindings = bind(store, query, values)
     try:
-        return select(store, query.text, bindings)
+        if checked.form == "SelectQuery":
+            return select(store, query.text, bindings)
+        substitutions = {ox.Variable(name): to_ox(value) for name, value in bindings.items()}
+        answer = store.query(
+            query.text, substitutions=substitutions or None, prefixes=QUERY_PREFIXES
+        )
+        if isinstance(answer, ox.QueryBoolean):
+            return bool(answer)
+        return tuple(
+            (to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)) for t in answer
+        )
     except (SyntaxError, OSError) as exc:  # Oxigraph: syntax it rejects, SERVICE failures
         raise QueryError(f"the query failed: {exc}") from exc
 

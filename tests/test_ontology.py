@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import time
 from functools import cache
+from importlib.metadata import version
 from pathlib import Path
 
 import owlready2
@@ -312,6 +313,8 @@ def test_ontology_header():
     onto = URIRef(ONTOLOGY_IRI)
     assert (onto, RDF.type, OWL.Ontology) in g
     assert g.value(onto, OWL.versionInfo) == Literal("0.1.0")
+    # the version IRI names this release of the ontology; it moves with the package version
+    assert g.value(onto, OWL.versionIRI) == URIRef(f"{ONTOLOGY_IRI}/{version('qualgraph')}")
     assert g.value(onto, DCTERMS.title) is not None
     assert g.value(onto, DCTERMS.description) is not None
     assert "apache.org/licenses/LICENSE-2.0" in str(g.value(onto, DCTERMS.license))

@@ -19,6 +19,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from loader.emit import emit
+from loader.namespaces import DEFAULT_BASE
 from loader.query import (
     NamedQuery,
     QueryError,
@@ -183,6 +184,14 @@ EXPECTED = {
             ),
         ],
     ),
+    "forces-by-study": (
+        ("force", "study", "label", "solutions", "quotes"),
+        [
+            ("reuse", DEFAULT_BASE[:-1], "Reuse", 2, 4),
+            ("time_to_market", DEFAULT_BASE[:-1], "Time to market", 2, 2),
+        ],
+    ),
+    "shared-codes": (("code", "study", "kind", "label", "quotes"), []),
     "impact-matrix": (
         ("solution", "solution_label", "force", "force_label", "level", "quotes"),
         [
@@ -296,7 +305,7 @@ EXPECTED = {
 
 def test_every_named_query_has_expected_rows() -> None:
     assert sorted(named_queries()) == sorted(EXPECTED)
-    assert len(EXPECTED) == 11
+    assert len(EXPECTED) == 13
 
 
 @pytest.mark.parametrize("name", [pytest.param(name, id=name) for name in sorted(EXPECTED)])
@@ -466,7 +475,11 @@ def test_every_named_query_runs_on_the_real_study(corpus_store: ox.Store, name: 
     values = {"evidence": {"code": "end_to_end"}}.get(name, {})
     rows = run(corpus_store, find_query(name), values)
     assert rows.variables == EXPECTED[name][0]
-    assert rows.rows or name in {"relations", "ungrounded"}
+    assert rows.rows or name in {
+        "relations",
+        "ungrounded",
+        "shared-codes",
+    }  # one study: none shared
 
 
 def test_the_queries_page_is_up_to_date():
@@ -478,3 +491,34 @@ def test_the_queries_page_is_up_to_date():
     assert (ROOT / "docs" / "queries.md").read_text(encoding="utf-8") == module.render(), (
         "docs/queries.md is out of date: run `python docs/make_queries_doc.py`"
     )
+
+
+def test_cross_study_queries_over_two_studies() -> None:
+    """Two studies in one store (as two exports or two graphs on a server are queried): the
+    codes both use, and each study's forces, told apart by the study's IRI."""
+    first, second = "https://example.org/studies/one/", "https://example.org/studies/two/"
+    with contextlib.chdir(STUDY):
+        one = emit(load_study([Path(".")]).study, first)
+    two = emit(load_study([FIXTURES / "study"]).study, second)
+    both = to_store(one, two)
+    assert table(run(both, find_query("shared-codes"))) == (
+        ("code", "study", "kind", "label", "quotes"),
+        [
+            ("data_catalogue", first[:-1], "pattern", "Data catalogue", 3),
+            ("data_catalogue", second[:-1], "pattern", "Data Catalogue", 3),
+            ("discovery_decision", first[:-1], "decision", "How do consumers find data?", 1),
+            (
+                "discovery_decision",
+                second[:-1],
+                "decision",
+                "How to make data products discoverable?",
+                2,
+            ),
+        ],
+    )
+    forces = table(run(both, find_query("forces-by-study")))[1]
+    assert [(force, study) for force, study, *_ in forces] == [
+        ("discoverability", second[:-1]),
+        ("reuse", first[:-1]),
+        ("time_to_market", first[:-1]),
+    ]

@@ -227,9 +227,9 @@ def test_stats_on_rdf_has_no_diagnostics(run, tmp_path):
             id="service",
         ),
         pytest.param(
-            (".", "--sparql", "CONSTRUCT WHERE { ?s ?p ?o }"),
-            "only SELECT queries can be shown as rows; use qualgraph export for graphs",
-            id="construct",
+            (".", "--sparql", "DESCRIBE <https://example.org/x>"),
+            "DESCRIBE answers differ from server to server; write a CONSTRUCT query instead",
+            id="describe",
         ),
         pytest.param(
             (".", "--sparql", "SELECT ?x WHERE { ?s ?p ?x", "-f", "csv"),
@@ -310,3 +310,70 @@ def test_default_input_is_seeds(monkeypatch):
     )
     assert result.exit_code == 0
     assert csv_rows(result.stdout)[1][:2] == ["1", "s25"]
+
+
+ASK_SOURCE = "PREFIX qg: <https://w3id.org/qualgraph/ontology#> ASK { ?s a qg:Source }"
+CONSTRUCT_TITLES = (
+    "PREFIX qg: <https://w3id.org/qualgraph/ontology#> PREFIX dcterms: <http://purl.org/dc/terms/> "
+    "CONSTRUCT { ?s dcterms:title ?t } WHERE { ?s a qg:Source ; dcterms:title ?t }"
+)
+
+
+@pytest.mark.parametrize(
+    ("fmt", "expected"),
+    [
+        ("csv", "ask\ntrue\n"),
+        ("tsv", "ask\ntrue\n"),
+        ("json", '{\n  "head": {},\n  "boolean": true\n}\n'),
+        ("markdown", "| ask |\n|---|\n| true |\n"),
+    ],
+)
+def test_ask_answers_true_or_false(run, fmt, expected):
+    result = run("query", ".", "--sparql", ASK_SOURCE, "-f", fmt)
+    assert result.exit_code == 0
+    assert result.stdout.replace("\r\n", "\n") == expected
+    missing = run(
+        "query", ".", "--sparql", ASK_SOURCE.replace("qg:Source", "qg:Nothing"), "-f", "csv"
+    )
+    assert missing.stdout.splitlines()[1] == "false"
+
+
+def test_construct_writes_triples_as_rdf(run):
+    from rdflib import Graph
+
+    turtle = run("query", ".", "--sparql", CONSTRUCT_TITLES)
+    assert turtle.exit_code == 0
+    graph = Graph().parse(data=turtle.stdout, format="turtle")
+    assert sorted(str(o) for o in graph.objects()) == [
+        "A catalogue for every team",
+        "Catalogues revisited",
+        "Data products in practice",
+        "Interview Expert A",
+    ]
+    nt = run("query", ".", "--sparql", CONSTRUCT_TITLES, "-f", "ntriples")
+    assert len(nt.stdout.splitlines()) == 4
+    refused = run("query", ".", "--sparql", CONSTRUCT_TITLES, "-f", "csv")
+    assert refused.exit_code == 2
+    assert refused.output.strip() == (
+        "Error: a CONSTRUCT query makes triples: choose an RDF format "
+        "(turtle, ntriples, jsonld, rdfxml, trig, nquads)"
+    )
+    rows_as_rdf = run("query", ".", "codebook", "-f", "turtle")
+    assert rows_as_rdf.exit_code == 2
+    assert rows_as_rdf.output.strip() == (
+        "Error: -f turtle is for CONSTRUCT queries; rows are shown as table, csv, tsv, json, markdown"
+    )
+
+
+def test_remote_options_that_do_not_fit(run):
+    result = run("query", ".", "codebook", "--graph", "https://example.org/g")
+    assert result.exit_code == 2
+    assert (
+        result.output.strip() == "Error: --graph names a graph on a server: give --endpoint URL too"
+    )
+    result = run("query", ".", "codebook", "--endpoint", "http://127.0.0.1:9")
+    assert result.exit_code == 2
+    assert result.output.strip() == (
+        "Error: with --endpoint, give only the query (a NAME, a FILE.rq or --sparql TEXT): "
+        "the study is on the server"
+    )

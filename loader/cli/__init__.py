@@ -22,6 +22,7 @@ from .graph import export, load
 from .publish import design, diagram, tables
 from .query import query, stats
 from .reason import reason
+from .server import push
 from .validate import validate_command
 
 _NO_ARGS_IS_HELP = getattr(click.exceptions, "NoArgsIsHelpError", ())
@@ -97,6 +98,7 @@ for command in (
     design,
     diagram,
     config_command,
+    push,
 ):
     main.add_command(command)
 

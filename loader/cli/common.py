@@ -25,8 +25,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from ..config import Config, load_config
 from ..diagnostics import Diagnostic, Severity, printable
 from ..errors import QualgraphError
+from ..identity import StudyIdentity, study_identity
 from ..memory import resume_gc
-from ..namespaces import DEFAULT_BASE
 from ..rdf_input import RDF_SUFFIXES
 from ..study import TRACE_SUFFIXES, LoadedStudy, display_name, load_study, read_order
 
@@ -115,7 +115,9 @@ def _interactive() -> bool:
 
 paths_argument = click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 base_option = click.option(
-    "--base", default=DEFAULT_BASE, show_default=True, help="Base IRI of the study's data nodes."
+    "--base",
+    help="Base IRI of the study's data nodes (default: the study folder's name under "
+    "https://w3id.org/qualgraph/study/, so that two studies never share IRIs).",
 )
 verbose_option = click.option("-v", "--verbose", is_flag=True, help="Also show info diagnostics.")
 model_option = click.option(
@@ -170,7 +172,7 @@ class StudyInputs:
     model_paths: tuple[Path, ...]
     no_model: bool
     order_file: Path | None
-    base: str
+    given_base: str | None
     verbose: bool
     config_paths: tuple[Path, ...] = ()
 
@@ -187,6 +189,16 @@ class StudyInputs:
         if not DEFAULT_INPUT.exists():
             raise CommandError(NO_SEEDS)
         return (DEFAULT_INPUT,)
+
+    @property
+    def identity(self) -> StudyIdentity:
+        """The study's name and base: `--base` (or the configuration's), or derived from the
+        study folder's name."""
+        return study_identity(list(self.study_paths), self.given_base)
+
+    @property
+    def base(self) -> str:
+        return self.identity.base
 
     def load(self) -> LoadedStudy:
         """Load the study, mapping library errors to exit code 2."""
@@ -268,7 +280,7 @@ def study_options(command: Callable[..., None]) -> Callable[..., None]:
         model_paths: tuple[Path, ...],
         no_model: bool,
         order_file: Path | None,
-        base: str,
+        base: str | None,
         verbose: bool,
         **kwargs: object,
     ) -> None:
@@ -277,13 +289,13 @@ def study_options(command: Callable[..., None]) -> Callable[..., None]:
         if click.get_current_context().get_parameter_source("base") != ParameterSource.COMMANDLINE:
             if "base" in config.values:
                 base_origin = f"base in {config.label}"
-            base = str(configured("base", base, "base"))
+                base = str(config.values["base"])
         inputs = StudyInputs(
             paths,
             tuple(configured("model_paths", model_paths, "model") or ()),  # type: ignore[arg-type]
             bool(configured("no_model", no_model, "no-model")),
             configured("order_file", order_file, "order"),  # type: ignore[arg-type]
-            check_base(base, base_origin),
+            None if base is None else check_base(base, base_origin),
             verbose,
             tuple(config.get("paths", ())),  # type: ignore[arg-type]
         )

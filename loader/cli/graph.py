@@ -13,6 +13,7 @@ from ..emit import emit_ntriples
 from ..export import FORMATS, serialize
 from ..resources import ontology_graph
 from ..summary import summarize
+from ..void import build_date, count, describe
 from .common import (
     StudyInputs,
     exit_status,
@@ -23,6 +24,7 @@ from .common import (
     study_options,
     write_output,
 )
+from .server import checked_iri
 
 
 @click.command()
@@ -51,15 +53,36 @@ def load(inputs: StudyInputs) -> None:
     "-f", "--format", "fmt", type=click.Choice(list(FORMATS)), default="turtle", show_default=True
 )
 @click.option("--with-ontology", is_flag=True, help="Include the qualgraph ontology in the output.")
-def export(inputs: StudyInputs, output: Path | None, fmt: str, with_ontology: bool) -> None:
+@click.option(
+    "--void",
+    "void_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write a VoID/DCAT description of the study's dataset (Turtle) to this file.",
+)
+@click.option("--license", "license_iri", metavar="IRI", help="The license the description names.")
+def export(
+    inputs: StudyInputs,
+    output: Path | None,
+    fmt: str,
+    with_ontology: bool,
+    void_file: Path | None,
+    license_iri: str | None,
+) -> None:
     """Export the study graph as RDF (sorted, so the same study gives the same bytes).
 
     Example: qualgraph export traces/ -f turtle -o study.ttl
     """
+    if license_iri:
+        checked_iri(license_iri, "--license")
     loaded = inputs.load()
-    base = inputs.base
+    identity = inputs.identity
     guard_output(output, read_files(loaded))
-    graphs = (emit_ntriples(loaded.study, base), *([ontology_graph()] if with_ontology else []))
-    write_output(serialize(graphs, fmt, base=base, graph_name=base.rstrip("/#") + "/graph"), output)
+    data = emit_ntriples(loaded.study, identity.base)
+    graphs = (data, *([ontology_graph()] if with_ontology else []))
+    write_output(serialize(graphs, fmt, base=identity.base, graph_name=identity.iri), output)
+    if void_file is not None:
+        guard_output(void_file, read_files(loaded))
+        description = describe(identity, count(data), build_date(), license=license_iri)
+        write_output(description.serialize(format="turtle"), void_file)
     report_diagnostics(loaded.diagnostics, inputs.verbose)
     sys.exit(exit_status(loaded.diagnostics))

@@ -7,17 +7,22 @@ run. RDF files have no diagnostics: 0 or 2.
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
 import click
 import pyoxigraph as ox
+from rdflib import Literal
 from rich.console import Console
 from rich.table import Column, Table
 
 from ..emit import emit_ntriples
 from ..errors import QualgraphError
+from ..export import FORMATS as RDF_FORMATS
+from ..export import serialize
 from ..query import (
+    Answer,
     NamedQuery,
     catalogue,
     find_query,
@@ -45,6 +50,7 @@ from .common import (
     study_options,
     write_output,
 )
+from .server import checked_iri, client, retries_option, timeout_option
 
 _INPUT_SUFFIXES = set(RDF_SUFFIXES) | TRACE_SUFFIXES
 _NO_QUERY = (
@@ -104,18 +110,42 @@ def _values(params: tuple[str, ...]) -> dict[str, str]:
     return values
 
 
-def _show(rows: Rows, fmt: str, output: Path | None) -> None:
-    """A rich table straight to a terminal (it fits the width); text everywhere else."""
+OUTPUT_FORMATS = [*FORMATS, *(f for f in RDF_FORMATS if f not in FORMATS)]
+"""Rows (SELECT, ASK) in the table formats; triples (CONSTRUCT) in the RDF formats."""
+
+
+def _show(answer: Answer, fmt: str, output: Path | None) -> None:
+    """A rich table straight to a terminal (it fits the width); text everywhere else. An ASK
+    answer is a one-cell table (`ask`: true or false), or SPARQL JSON's `boolean`; CONSTRUCT
+    triples are RDF (Turtle unless an RDF format is named)."""
+    if isinstance(answer, tuple):
+        if fmt in FORMATS and fmt != "table":
+            raise CommandError(
+                f"a CONSTRUCT query makes triples: choose an RDF format ({', '.join(RDF_FORMATS)})"
+            )
+        write_output(serialize(list(answer), "turtle" if fmt == "table" else fmt), output)
+        return
+    if fmt not in FORMATS:
+        raise CommandError(
+            f"-f {fmt} is for CONSTRUCT queries; rows are shown as {', '.join(FORMATS)}"
+        )
+    if isinstance(answer, bool):
+        if fmt == "json":
+            write_output(json.dumps({"head": {}, "boolean": answer}, indent=2) + "\n", output)
+            return
+        answer = Rows(("ask",), ((Literal(answer),),))
     if fmt == "table" and output is None and sys.stdout.isatty():
-        Console(highlight=False).print(rich_table(rows))
+        Console(highlight=False).print(rich_table(answer))
     else:
-        write_output(FORMATS[fmt](rows), output)
+        write_output(FORMATS[fmt](answer), output)
 
 
 @click.command()
 @study_options
 @click.option(
-    "--sparql", metavar="TEXT", help="Run this SPARQL SELECT query instead of a named one."
+    "--sparql",
+    metavar="TEXT",
+    help="Run this SPARQL SELECT, ASK or CONSTRUCT query instead of a named one.",
 )
 @click.option(
     "-p",
@@ -126,7 +156,13 @@ def _show(rows: Rows, fmt: str, output: Path | None) -> None:
     help="Bind a query parameter (repeatable); codes and sources by identifier or IRI.",
 )
 @click.option(
-    "-f", "--format", "fmt", type=click.Choice(list(FORMATS)), default="table", show_default=True
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(OUTPUT_FORMATS),
+    default="table",
+    show_default=True,
+    help="Rows as a table, CSV, TSV, SPARQL JSON or Markdown; CONSTRUCT triples as RDF.",
 )
 @output_option
 @click.option(
@@ -135,6 +171,21 @@ def _show(rows: Rows, fmt: str, output: Path | None) -> None:
 @click.option(
     "--list", "list_queries", is_flag=True, help="List the named queries and their parameters."
 )
+@click.option(
+    "--endpoint",
+    metavar="URL",
+    help="Query this SPARQL server instead of local files (see qualgraph push).",
+)
+@click.option(
+    "--graph",
+    "graphs",
+    multiple=True,
+    metavar="IRI",
+    help="With --endpoint: query this study's graph (repeatable: several studies as one; "
+    "default: every study on the server).",
+)
+@timeout_option(60.0)
+@retries_option
 def query(
     inputs: StudyInputs,
     sparql: str | None,
@@ -143,6 +194,10 @@ def query(
     output: Path | None,
     allow_service: bool,
     list_queries: bool,
+    endpoint: str | None,
+    graphs: tuple[str, ...],
+    timeout: float,
+    retries: int,
 ) -> None:
     """Run a named query, a FILE.rq, or --sparql TEXT over a study.
 
@@ -156,6 +211,15 @@ def query(
         _show(catalogue(), fmt, output)
         return
     values = _values(params)
+    if graphs and endpoint is None:
+        raise CommandError("--graph names a graph on a server: give --endpoint URL too")
+    if endpoint is not None:
+        _show(
+            _remote(inputs, sparql, values, allow_service, endpoint, graphs, timeout, retries),
+            fmt,
+            output,
+        )
+        return
     try:
         paths, named = _split(inputs.paths, sparql)
         prepare(named, values, allow_service=allow_service)
@@ -175,6 +239,45 @@ def _finish(inputs: StudyInputs, loaded: LoadedStudy | None) -> None:
     if inputs.verbose:
         report_diagnostics(loaded.diagnostics, inputs.verbose)
     sys.exit(exit_status(loaded.diagnostics))
+
+
+def _remote(
+    inputs: StudyInputs,
+    sparql: str | None,
+    values: dict[str, str],
+    allow_service: bool,
+    endpoint: str,
+    graphs: tuple[str, ...],
+    timeout: float,
+    retries: int,
+) -> Answer:
+    """The query run on the server, over the named graphs (or every study's graph there)."""
+    from ..remote import Endpoints, run_remote  # see cli.server: not at every start
+
+    names = tuple(checked_iri(g, "--graph") for g in graphs)
+    try:
+        if sparql is None and len(inputs.paths) == 1 and inputs.paths[0].suffix == ".rq":
+            named = read_query_file(inputs.paths[0])
+        elif sparql is None and len(inputs.paths) == 1:
+            named = find_query(str(inputs.paths[0]))
+        elif sparql is not None and not inputs.paths:
+            named = parse_query(sparql, "--sparql", "--sparql")
+        else:
+            raise CommandError(
+                "with --endpoint, give only the query (a NAME, a FILE.rq or --sparql TEXT): "
+                "the study is on the server"
+            )
+        endpoints = Endpoints.from_url(endpoint)
+        return run_remote(
+            endpoints,
+            named,
+            values,
+            names,
+            allow_service=allow_service,
+            client=client(timeout, retries),
+        )
+    except QualgraphError as exc:
+        raise CommandError(str(exc)) from exc
 
 
 def _overview(result: StudyStats) -> Table:
