@@ -15,3 +15,15 @@ class InputError(QualgraphError):
 
 class ResourceError(QualgraphError):
     """A bundled ontology, shapes or query file is missing or broken (a packaging fault)."""
+
+
+class NoTracesError(InputError):
+    """Every file found was skipped (notes, READMEs, the empty template): there is no study to
+    give, rather than an empty graph. `files` are the files that were read."""
+
+    def __init__(
+        self, message: str, files: tuple[object, ...] = (), templates: frozenset[str] = frozenset()
+    ) -> None:
+        super().__init__(message)
+        self.files = files
+        self.templates = templates  # the files' names that are the empty template

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .consistency import compare
 from .diagnostics import Diagnostic, info
-from .errors import InputError
+from .errors import InputError, NoTracesError
 from .files import DECODING_CODES, clean_name, kind_of, read_text, unreadable, walk
 from .interpret import interpret_block
 from .memory import paused_gc
@@ -218,7 +218,8 @@ def load_study(
         if progress:
             progress(len(files), len(files), str(files[-1]))
         if not records:
-            raise InputError(_nothing_loaded(files, diagnostics))
+            templates = frozenset(d.file for d in diagnostics if d.code == "template")
+            raise NoTracesError(_nothing_loaded(files, diagnostics), tuple(files), templates)
         study = resolve(records, model)
         diagnostics.extend(study.diagnostics)
         if model is not None:

@@ -181,7 +181,7 @@ def test_usage_errors_are_one_line(here):
     one_line_error(
         qualgraph("export", "-f", "yaml"),
         "Invalid value for '-f' / '--format': 'yaml' is not one of 'turtle', 'ntriples', "
-        "'jsonld', 'rdfxml', 'trig'. (see 'qualgraph export --help')",
+        "'jsonld', 'rdfxml', 'trig', 'nquads'. (see 'qualgraph export --help')",
     )
     one_line_error(
         qualgraph("frobnicate"), "No such command 'frobnicate'. (see 'qualgraph --help')"

@@ -74,6 +74,10 @@ def run(tmp_path, monkeypatch):
     return invoke
 
 
+IMPORTS = "from codeable_models import CClass\nfrom metamodels.guidance_metamodel import practice\n"
+"""What a model file needs to run in CodeableModels (else model-does-not-run errors)."""
+
+
 def seed_text(number: str = "25") -> str:
     return SEED.read_text().replace("\n25\n", f"\n{number}\n", 1)
 
@@ -94,7 +98,7 @@ def test_huge_integer_literals_in_a_trace_and_a_model_file_load(run, tmp_path):
     huge = "0x" + "f" * 3600
     text = seed_text().replace('"example": False', f'"example": {huge}')
     write(tmp_path / "traces" / "s_25.md", text)
-    write(tmp_path / "model" / "m.py", f'big = CClass(practice, "Big", values={{"n": {huge}}})\n')
+    write(tmp_path / "model" / "m.py", f'{IMPORTS}big = CClass(practice, "Big", values={{"n": {huge}}})\n')
     result = run("export", "traces", "--base", BASE, "-f", "ntriples")
     assert result.exit_code == 0
     assert f"header example is 'no' but the source block says example '{huge}'" in result.stderr
@@ -142,16 +146,21 @@ def test_a_file_name_that_is_not_utf8_is_shown_escaped_and_minted_percent_encode
 def test_unreadable_model_files_get_a_diagnostic_and_the_rest_loads(run, tmp_path):
     write(tmp_path / "traces" / "s_25.md", seed_text())
     model = tmp_path / "model"
-    write(model / "a_good.py", 'end_to_end = CClass(practice, "End to end")\n')
-    write(model / "cp1252.py", b'cafe = CClass(practice, "Caf\x92")\n')
+    write(model / "a_good.py", f'{IMPORTS}end_to_end = CClass(practice, "End to end")\n')
+    write(model / "cp1252.py", IMPORTS.encode() + b'cafe = CClass(practice, "Caf\x92")\n')
     write(model / "pickled.py", pickle.dumps({"a": [1, 2, 3]}))
     (model / "dir.py").mkdir()
     result = run("export", "traces", "--base", BASE, "-f", "ntriples", "-v")
-    assert result.exit_code == 0
+    assert result.exit_code == 1  # the pickle is no python: CodeableModels cannot import it
     lines = result.stderr.splitlines()
+    (error,) = [line for line in lines if "error[" in line]
+    assert error.startswith(
+        "model/pickled.py:1: error[model-does-not-run]: the model does not run here: the file is "
+        "not valid python (source code "
+    )
     assert "model/dir.py: info[skipped-file]: a folder, not a file: skipped" in lines
     assert (
-        "model/cp1252.py:1: warning[invalid-utf8]: bytes that are not UTF-8 were replaced; "
+        "model/cp1252.py:3: warning[invalid-utf8]: bytes that are not UTF-8 were replaced; "
         "save the file as UTF-8"
     ) in lines
     assert any(line.startswith("model/pickled.py:1: warning[invalid-utf8]") for line in lines)
@@ -172,9 +181,12 @@ def test_a_trace_without_number_and_title_is_not_taken_for_the_template(tmp_path
     write(tmp_path / "s_25.md", text)
     loaded, graph = load_graph(tmp_path, base=BASE)
     assert len(loaded.study.traces) == 1
-    assert [d.code for d in loaded.diagnostics if d.line == 1] == ["missing-source-id"]
+    assert [d.code for d in loaded.diagnostics if d.line == 1] == [
+        "inferred-source-id",  # s25, from the source block and the file name
+        "missing-source-id",
+    ]
     assert not [d for d in loaded.diagnostics if d.code == "template"]
-    # its quotes and coding are kept (the source block's identity is issue 11's)
+    # its quotes and coding are kept, under the identity the block and file name give
     assert lost_lines(text[text.index("# coding") :], graph) == []
     assert len(set(graph.subjects(RDF.type, QG.Quote))) == 11
 
@@ -234,7 +246,10 @@ def test_a_study_whose_every_file_is_skipped_exits_2_on_one_line(run, tmp_path):
     assert result.exit_code == 2
     assert result.stdout == ""
     assert result.stderr.strip().count("\n") == 0
-    assert result.stderr.startswith("Error: no trace could be loaded from the 2 file(s) found: ")
+    assert result.stderr == (
+        "Error: .: no trace files: readme.md has no `# s`/`# p` header and no `# coding`; "
+        "s_.md is the empty trace template (found 2 .md files)\n"
+    )
 
 
 # 9 -------------------------------------------------------------------------------------------
@@ -375,7 +390,7 @@ def test_junit_is_well_formed_with_control_characters_in_text_and_file_names(run
     assert result.exit_code == 1
     root = ET.fromstring(result.stdout.encode())
     names = [case.get("name") for case in root.iter("testcase")]
-    assert "s_25␛[1m.md" in names
+    assert "s_25\\x1b[1m.md" in names  # escaped as in every human-readable report
 
 
 # 18 ------------------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from ..config import Config, load_config
 from ..diagnostics import Diagnostic, Severity, printable
-from ..errors import QualgraphError
+from ..errors import NoTracesError, QualgraphError
 from ..identity import StudyIdentity, study_identity
 from ..memory import resume_gc
 from ..rdf_input import RDF_SUFFIXES
@@ -209,10 +209,14 @@ class StudyInputs:
             order = read_order(self.order_file) if self.order_file else ()
             with _progress() as progress:
                 loaded = load_study(list(paths), models, progress=progress, order=order)
+        except NoTracesError as exc:
+            raise CommandError(
+                _no_traces(paths, exc.files, exc.templates)  # type: ignore[arg-type]
+            ) from exc
         except QualgraphError as exc:
             raise CommandError(str(exc)) from exc
         if not loaded.study.traces:
-            raise CommandError(_no_traces(paths, loaded))
+            raise CommandError(_no_traces(paths, loaded.files, set()))
         # The command now works on the study to its end, making millions of objects without
         # cycles (triples, rows): the cyclic collector would walk them all for nothing (seconds
         # at 10,000 traces). Process-wide, so here and not in the library; back on when the
@@ -254,17 +258,22 @@ def _found(folder: Path) -> str:
     return f"found {listed}"
 
 
-def _no_traces(paths: Iterable[Path], loaded: LoadedStudy) -> str:
+def _no_traces(paths: Iterable[Path], files: Iterable[Path], templates: set[str]) -> str:
     """The message when every .md/.txt file was skipped (READMEs, notes, the empty template)."""
-    skipped = [display_name(f) for f in loaded.files]
+    names = [display_name(f) for f in files]
+    skipped = [name for name in names if name not in templates]
     shown = ", ".join(skipped[:3]) + (f" and {len(skipped) - 3} more" if len(skipped) > 3 else "")
     where = ", ".join(map(str, paths))
     found = "; ".join(_found(p) for p in paths if p.is_dir())
-    return (
-        f"{where}: no trace files: {shown} "
-        f"{'has' if len(skipped) == 1 else 'have'} no `# s`/`# p` header and no `# coding`"
-        + (f" ({found})" if found else "")
+    why = (
+        f"{shown} {'has' if len(skipped) == 1 else 'have'} no `# s`/`# p` header and no `# coding`"
+        if skipped
+        else ""
     )
+    template = ", ".join(name for name in names if name in templates)
+    if template:
+        why += f"{'; ' if why else ''}{template} is the empty trace template"
+    return f"{where}: no trace files: {why}" + (f" ({found})" if found else "")
 
 
 def study_options(command: Callable[..., None]) -> Callable[..., None]:
