@@ -61,6 +61,8 @@ DIAGNOSTIC_HELP: dict[str, str] = {
     "control-character": "A NUL, form feed, ESC... that XML cannot carry: kept in the graph, "
     "shown as its control picture in RDF/XML and JUnit.",
     "python-warning": "Python's own SyntaxWarning for an odd literal (`1if x`), at its line.",
+    "link-not-in-metamodel": "A trace link whose role name or stereotype the metamodel does not "
+    "declare: read by its stereotype, in call order.",
     "view-skipped": "A view the model declares (CBundle) is not drawn: it cannot be read without "
     "running the model, or holds no decision-model link.",
 }

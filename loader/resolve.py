@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from .diagnostics import Diagnostic, error, info, warning
 from .document import AxialTrace, OpenTrace, PythonBlock, Segment, TraceDocument
+from .metamodel import read_link
 from .model import Model
 from .statements import (
     Alias,
@@ -166,6 +167,7 @@ def resolve(records: Sequence[TraceRecord], model: Model | None = None) -> Study
         claims = tuple(_claims(record, source_id, aliases, diagnostics))
         _check_code_list_labels(record, source_id, diagnostics)
         _check_impacts(record, diagnostics)
+        _check_link_roles(record, diagnostics)
         traces.append(
             ResolvedTrace(record, position, source_id, slugs[position - 1], segments, claims)
         )
@@ -378,6 +380,25 @@ def _check_code_list_labels(
                         f"credited to {source_id}, the source whose trace holds the list",
                     )
                 )
+
+
+def _check_link_roles(record: TraceRecord, diagnostics: list[Diagnostic]) -> None:
+    """A trace's link whose role name or stereotype the metamodel does not declare would make
+    CodeableModels refuse the call; it is read all the same (`metamodel.read_link`), and said."""
+    for _, statement in _axial_statements(record):
+        if isinstance(statement, LinkStatement):
+            reading = read_link(statement.role_name, statement.stereotype)
+            if reading.problem is None:
+                continue
+            kind = reading.kind.value if reading.kind else "plain model"
+            diagnostics.append(
+                warning(
+                    record.document.name,
+                    statement.line,
+                    "link-not-in-metamodel",
+                    f"{reading.problem}; read as a {kind} link in call order",
+                )
+            )
 
 
 def _check_impacts(record: TraceRecord, diagnostics: list[Diagnostic]) -> None:

@@ -388,3 +388,18 @@ def test_7_the_real_study_reports_its_mislabelled_code_lists(real_with_model):
     )
     assert labelled[0] == ("s_16.md", 137)  # `add codes to s15:` (TRACE-FORMAT §5.1)
     assert [file for file, _ in labelled].count("s_56.md") == 8  # `add codes to s57:`
+
+
+def test_1_a_trace_link_with_a_role_the_metamodel_lacks_is_read_and_reported(tmp_path):
+    text = TRACE.replace('role_name="from"', 'role_name="uses"')
+    (tmp_path / "s_1.md").write_text(text)
+    loaded = load_study([tmp_path])
+    line = text.splitlines().index(
+        '    engine.add_links(catalogue, role_name="uses", stereotype_instances=uses)'
+    ) + 1
+    assert findings(loaded, "link-not-in-metamodel") == [("warning", "s_1.md", line)]
+    assert message(loaded, "link-not-in-metamodel") == (
+        'role name "uses" matches no association end of the metamodels (use "to" or "from"); '
+        "read as a relation link in call order"
+    )
+    assert links(store_of(loaded), "SolutionRelation") == {("engine", "catalogue")}
