@@ -2,13 +2,13 @@
 
 The library API: `load_study` (parse → interpret → resolve), `emit_ntriples` (the triples as
 N-Triples terms, the fast form), `emit`/`emit_triples` (rdflib),
-`serialize` (deterministic export), `validate` (SHACL). The command line lives in `loader.cli`.
+`serialize` (deterministic export), `validate` (SHACL). The command line lives in `qualgraph.cli`.
 """
 
-from .emit import emit, emit_ntriples, emit_triples
-from .export import serialize
-from .study import LoadedStudy, load_study
-from .validate import validate
+from qualgraph.rdf.emit import emit, emit_ntriples, emit_triples
+from qualgraph.rdf.export import serialize
+from qualgraph.shacl.validate import validate
+from qualgraph.study.load import LoadedStudy, load_study
 
 
 def __getattr__(name: str) -> str:

@@ -16,9 +16,9 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, PROV, RDF, SKOS
 
-from .errors import QualgraphError
-from .namespaces import QG
-from .resources import ontology_graph
+from qualgraph.errors import QualgraphError
+from qualgraph.rdf.namespaces import QG
+from qualgraph.resources import ontology_graph
 
 MODEL_PROPERTIES = (
     QG.decision,

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from rdflib.namespace import PROV, RDF
 
-from loader.namespaces import QG
-from loader.statements import Verbatim
-from loader.summary import summarize
+from qualgraph.rdf.namespaces import QG
+from qualgraph.read.statements import Verbatim
+from qualgraph.study.summary import summarize
 
 from .corpus_facts import LOST_STATEMENTS
 from .graphs import load_graph

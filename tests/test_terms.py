@@ -9,11 +9,10 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF
 
-from loader.emit import emit, emit_ntriples
-from loader.namespaces import QG
-from loader.store import BackgroundLoader
-from loader.study import load_study
-from loader.terms import (
+from qualgraph.rdf.emit import emit, emit_ntriples
+from qualgraph.rdf.namespaces import QG
+from qualgraph.rdf.store import BackgroundLoader
+from qualgraph.rdf.terms import (
     NTriples,
     Selection,
     boolean,
@@ -24,6 +23,7 @@ from loader.terms import (
     literal,
     term,
 )
+from qualgraph.study.load import load_study
 
 from .conftest import FIXTURES, SEEDS
 
@@ -167,7 +167,7 @@ def test_the_background_loader_lets_triples_pile_up_until_its_selection_is_ready
 def test_the_collector_is_paused_inside_the_block_and_restored_after():
     import gc
 
-    from loader.memory import paused_gc
+    from qualgraph.runtime.memory import paused_gc
 
     assert gc.isenabled()
     with paused_gc():
@@ -190,7 +190,7 @@ def test_objects_made_while_paused_go_straight_to_the_oldest_generation():
     program's own frozen objects are left alone."""
     import gc
 
-    from loader.memory import paused_gc
+    from qualgraph.runtime.memory import paused_gc
 
     gc.collect()  # counts at zero: the next young collection would not reach the oldest
     with paused_gc():

@@ -14,16 +14,16 @@ from typing import Any
 
 import click
 
-from ..diagnostics import printable
-from .common import CommandError
-from .config import config_command
-from .evidence import trace_report
-from .graph import export, load
-from .publish import design, diagram, tables
-from .query import query, stats
-from .reason import reason
-from .server import push
-from .validate import validate_command
+from qualgraph.cli.common import CommandError
+from qualgraph.cli.config import config_command
+from qualgraph.cli.graph import export, load
+from qualgraph.cli.publish import design, diagram, tables
+from qualgraph.cli.query import query, stats
+from qualgraph.cli.reason import reason
+from qualgraph.cli.server import push
+from qualgraph.cli.trace_report import trace_report
+from qualgraph.cli.validate import validate_command
+from qualgraph.diagnostics import printable
 
 _NO_ARGS_IS_HELP = getattr(click.exceptions, "NoArgsIsHelpError", ())
 """click 8.2+ raises it for a bare group command (8.1 prints the help and exits 0)."""
@@ -104,7 +104,7 @@ for command in (
 
 
 def run() -> None:
-    """The console script (and `python -m loader`): `main`, then exit without taking apart what
+    """The console script (and `python -m qualgraph`): `main`, then exit without taking apart what
     the command built. Freeing a large study's millions of objects one by one took 2.8 s at
     10,000 traces after the report was out; the operating system takes the memory back at once
     (mypy exits the same way). Output is flushed and child processes are stopped first."""

@@ -22,13 +22,13 @@ from click.core import ParameterSource
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from ..config import Config, load_config
-from ..diagnostics import Diagnostic, Severity, printable
-from ..errors import NoTracesError, QualgraphError
-from ..identity import StudyIdentity, study_identity
-from ..memory import resume_gc
-from ..rdf_input import RDF_SUFFIXES
-from ..study import TRACE_SUFFIXES, LoadedStudy, display_name, load_study, read_order
+from qualgraph.diagnostics import Diagnostic, Severity, printable
+from qualgraph.errors import NoTracesError, QualgraphError
+from qualgraph.rdf.identity import StudyIdentity, study_identity
+from qualgraph.rdf.rdf_files import RDF_SUFFIXES
+from qualgraph.runtime.memory import resume_gc
+from qualgraph.study.config import Config, load_config
+from qualgraph.study.load import TRACE_SUFFIXES, LoadedStudy, display_name, load_study, read_order
 
 DEFAULT_INPUT = Path("seeds")
 NO_SEEDS = (

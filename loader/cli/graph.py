@@ -9,12 +9,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from ..emit import emit_ntriples
-from ..export import FORMATS, serialize
-from ..resources import ontology_graph
-from ..summary import summarize
-from ..void import build_date, count, describe
-from .common import (
+from qualgraph.cli.common import (
     StudyInputs,
     exit_status,
     guard_output,
@@ -24,7 +19,12 @@ from .common import (
     study_options,
     write_output,
 )
-from .server import checked_iri
+from qualgraph.cli.server import checked_iri
+from qualgraph.rdf.emit import emit_ntriples
+from qualgraph.rdf.export import FORMATS, serialize
+from qualgraph.rdf.void import build_date, count, describe
+from qualgraph.resources import ontology_graph
+from qualgraph.study.summary import summarize
 
 
 @click.command()

@@ -19,13 +19,24 @@ from pathlib import Path
 import click
 from rdflib import Graph
 
-from ..baseline import compare, read_baseline, write_baseline
-from ..codes import DIAGNOSTIC_HELP
-from ..diagnostics import Diagnostic, Severity, printable
-from ..emit import emit_ntriples
-from ..errors import QualgraphError
-from ..rdf_input import load_rdf, rdf_format
-from ..report import (
+from qualgraph.cli.common import (
+    CommandError,
+    StudyInputs,
+    configured,
+    guard_output,
+    read_files,
+    settings,
+    study_options,
+    write_output,
+)
+from qualgraph.codes import DIAGNOSTIC_HELP
+from qualgraph.diagnostics import Diagnostic, Severity, printable
+from qualgraph.errors import QualgraphError
+from qualgraph.rdf.emit import emit_ntriples
+from qualgraph.rdf.rdf_files import load_rdf, rdf_format
+from qualgraph.rdf.terms import NTriples
+from qualgraph.shacl.baseline import compare, read_baseline, write_baseline
+from qualgraph.shacl.report import (
     FORMATS,
     Compactor,
     Finding,
@@ -36,22 +47,11 @@ from ..report import (
     merge,
     render_step_summary,
 )
-from ..results import ValidationReport
-from ..sarif import shape_rules
-from ..shapes import load_shapes
-from ..study import display_name
-from ..terms import NTriples
-from ..validate import ENGINES, Validation, validate
-from .common import (
-    CommandError,
-    StudyInputs,
-    configured,
-    guard_output,
-    read_files,
-    settings,
-    study_options,
-    write_output,
-)
+from qualgraph.shacl.results import ValidationReport
+from qualgraph.shacl.sarif import shape_rules
+from qualgraph.shacl.shapes import load_shapes
+from qualgraph.shacl.validate import ENGINES, Validation, validate
+from qualgraph.study.load import display_name
 
 _LEVELS = {"error": Severity.ERROR, "warning": Severity.WARNING, "info": Severity.INFO}
 
