@@ -19,6 +19,14 @@ class Rows:
     variables: tuple[str, ...]
     rows: tuple[tuple[Node | None, ...], ...]
 
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def as_dicts(self) -> list[dict[str, Node | None]]:
+        """One dict per row, variable → value (`pandas.DataFrame(rows.as_dicts())` makes a
+        table of them)."""
+        return [dict(zip(self.variables, row, strict=True)) for row in self.rows]
+
 
 def select(store: ox.Store, query: str, bindings: Mapping[str, Node] | None = None) -> Rows:
     """Run a SELECT query; `bindings` pre-bind variables by name (without `?`).

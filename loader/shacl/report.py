@@ -120,6 +120,17 @@ class Report:
     def failed(self) -> bool:
         return any(f.severity >= self.fail_on for f in self.findings)
 
+    @property
+    def conforms(self) -> bool:
+        """No (new) finding at or above `fail_on`: what `qualgraph validate` exits 0 on."""
+        return not self.failed
+
+    def render(self, fmt: str = "text", color: bool = False) -> str:
+        """The report in one of FORMATS (text, json, junit, github, turtle, sarif)."""
+        if fmt not in FORMATS:
+            raise ValueError(f"unknown report format {fmt!r}; choose one of {', '.join(FORMATS)}")
+        return FORMATS[fmt](self, color)
+
     def counts(self) -> dict[Severity, int]:
         return {s: sum(f.severity == s for f in self.findings) for s in Severity}
 

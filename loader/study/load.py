@@ -179,8 +179,8 @@ def load_model(paths: Sequence[Path], model_paths: Sequence[Path] | None) -> Mod
 
 
 def load_study(
-    paths: Sequence[Path],
-    model_paths: Sequence[Path] | None = None,
+    paths: Sequence[Path | str] | Path | str,
+    model_paths: Sequence[Path | str] | None = None,
     progress: Progress | None = None,
     order: Sequence[str] = (),
     workers: int | None = None,
@@ -192,6 +192,11 @@ def load_study(
     follow in natural order). Files are read in `workers` processes (default: one per CPU for
     a large study, see `workers`); the study is the same however many there are. Pass
     `workers=1` from a program whose own threads must not be forked."""
+    if isinstance(paths, str | os.PathLike):  # `load_study("seeds")`: one path, not its letters
+        paths = [paths]
+    paths = [Path(path) for path in paths]
+    if model_paths is not None:
+        model_paths = [Path(path) for path in model_paths]
     found, skipped = scan_traces(paths)
     files = apply_order(found, order)
     if not files:
