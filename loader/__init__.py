@@ -13,6 +13,7 @@ from qualgraph.query.named import QueryError
 from qualgraph.query.rows import Rows
 from qualgraph.rdf.emit import emit, emit_ntriples, emit_triples
 from qualgraph.rdf.export import serialize
+from qualgraph.runtime.policy import ExecutionPolicy
 from qualgraph.server.remote import RemoteError
 from qualgraph.shacl.report import Finding, Report
 from qualgraph.shacl.results import ValidationReport, ValidationResult
@@ -38,6 +39,7 @@ def __getattr__(name: str) -> str:
 __all__ = [
     "ConfigError",
     "Diagnostic",
+    "ExecutionPolicy",
     "Finding",
     "InputError",
     "LoadedStudy",

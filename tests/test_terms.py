@@ -164,7 +164,7 @@ def test_the_background_loader_lets_triples_pile_up_until_its_selection_is_ready
     assert asked == [True] and len(store) == 6
 
 
-def test_the_collector_is_paused_inside_the_block_and_restored_after():
+def test_the_collector_is_paused_inside_the_block_and_restored_after(fast_policy):
     import gc
 
     from qualgraph.runtime.memory import paused_gc
@@ -185,7 +185,7 @@ def test_the_collector_is_paused_inside_the_block_and_restored_after():
         gc.enable()
 
 
-def test_objects_made_while_paused_go_straight_to_the_oldest_generation():
+def test_objects_made_while_paused_go_straight_to_the_oldest_generation(fast_policy):
     """No young collection is left pending (it would walk them all), nothing stays frozen, and a
     program's own frozen objects are left alone."""
     import gc
@@ -207,3 +207,14 @@ def test_objects_made_while_paused_go_straight_to_the_oldest_generation():
     finally:
         gc.unfreeze()
     assert len(made) + len(more) == 51_000
+
+
+def test_the_default_policy_leaves_the_collector_alone():
+    import gc
+
+    from qualgraph.runtime.memory import paused_gc
+
+    assert gc.isenabled()
+    with paused_gc():
+        assert gc.isenabled()
+    assert gc.isenabled()

@@ -24,6 +24,10 @@ from qualgraph.cli.server import push
 from qualgraph.cli.trace_report import trace_report
 from qualgraph.cli.validate import validate_command
 from qualgraph.diagnostics import printable
+from qualgraph.runtime.policy import ExecutionPolicy
+
+CLI_POLICY = ExecutionPolicy.fast()
+"""The command line owns its process: every speed device is on (see `runtime.policy`)."""
 
 _NO_ARGS_IS_HELP = getattr(click.exceptions, "NoArgsIsHelpError", ())
 """click 8.2+ raises it for a bare group command (8.1 prints the help and exits 0)."""
@@ -56,7 +60,8 @@ class QualgraphGroup(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            with CLI_POLICY.active():
+                return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except Exception as exc:
@@ -108,6 +113,9 @@ def run() -> None:
     the command built. Freeing a large study's millions of objects one by one took 2.8 s at
     10,000 traces after the report was out; the operating system takes the memory back at once
     (mypy exits the same way). Output is flushed and child processes are stopped first."""
+    if not CLI_POLICY.fast_exit:
+        main()
+        return
     try:
         main()  # click's standalone mode always ends by raising SystemExit
     except SystemExit as done:  # exits in here: the traceback keeps the command's objects alive

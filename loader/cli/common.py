@@ -27,6 +27,7 @@ from qualgraph.errors import NoTracesError, QualgraphError
 from qualgraph.rdf.identity import StudyIdentity, study_identity
 from qualgraph.rdf.rdf_files import RDF_SUFFIXES
 from qualgraph.runtime.memory import resume_gc
+from qualgraph.runtime.policy import current_policy
 from qualgraph.study.config import Config, load_config
 from qualgraph.study.load import TRACE_SUFFIXES, LoadedStudy, display_name, load_study, read_order
 
@@ -222,7 +223,7 @@ class StudyInputs:
         # at 10,000 traces). Process-wide, so here and not in the library; back on when the
         # command ends (it may run inside another program, as under the tests).
         context = click.get_current_context(silent=True)
-        if context is not None and gc.isenabled():
+        if context is not None and gc.isenabled() and current_policy().pause_gc:
             gc.disable()
             context.call_on_close(resume_gc)
         return loaded

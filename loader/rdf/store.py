@@ -61,10 +61,13 @@ class BackgroundLoader:
         select: Callable[[], Selection | None] | None = None,
         batch: int = 100_000,
         ready: Callable[[], bool] | None = None,
+        threaded: bool = True,
     ) -> None:
         """`select()` gives the triples to load (None: all). It is called once, for the first
         batch, and not before `ready()` says it can answer at once (triples pile up meanwhile),
-        so that the selection can be worked out elsewhere while the triples are made."""
+        so that the selection can be worked out elsewhere while the triples are made.
+        `threaded=False` loads each batch in the caller's thread (no thread is started)."""
+        self._threaded = threaded
         self.store, self.batch = store, batch
         self._select, self._ready = select, ready
         self._keep: Selection | None = None
@@ -105,7 +108,9 @@ class BackgroundLoader:
             return
         if self._select is not None:
             self._keep, self._select = self._select(), None
-        if data := document(triples, self._keep):
+        if (data := document(triples, self._keep)) and not self._threaded:
+            self.store.load(data, format=ox.RdfFormat.N_TRIPLES, lenient=True)
+        elif data:
             if not self._thread.is_alive():
                 self._thread.start()
             self._queue.put(data)

@@ -12,10 +12,16 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from qualgraph.runtime.policy import current_policy
+
 
 @contextmanager
 def paused_gc() -> Iterator[None]:
-    """Pause automatic collection inside the block (nested uses keep it paused)."""
+    """Pause automatic collection inside the block (nested uses keep it paused), when the
+    execution policy allows it (`pause_gc`); otherwise the collector is left as it is."""
+    if not current_policy().pause_gc:
+        yield
+        return
     was_enabled = gc.isenabled()
     gc.disable()
     try:

@@ -31,6 +31,7 @@ from rdflib.paths import InvPath, SequencePath
 from rdflib.term import Node
 
 from qualgraph.rdf.terms import to_ox, to_rdflib
+from qualgraph.runtime.policy import current_policy
 from qualgraph.runtime.workers import available_cpus
 from qualgraph.shacl.focus_engine import has_datatype
 from qualgraph.shacl.results import ValidationResult
@@ -211,9 +212,9 @@ class OxigraphEngine:
     def run(
         self, specs: Iterable[ShapeSpec]
     ) -> tuple[list[ValidationResult], list[tuple[str, float]]]:
-        """Every shape's results (in shape order) and the seconds each took. The shapes run on
-        one thread per CPU: Oxigraph evaluates a query without holding the GIL, so two threads
-        halved the time of the shapes at 3,000 traces."""
+        """Every shape's results (in shape order) and the seconds each took. Under a policy with
+        `shape_threads` they run on one thread per CPU: Oxigraph evaluates a query without
+        holding the GIL (see docs/design.md)."""
 
         self._subclasses.clear()  # the loader may have asked before the data's subclasses came
 
@@ -222,8 +223,11 @@ class OxigraphEngine:
             found = self.shape(spec)
             return found, (spec.name, time.perf_counter() - start)
 
-        with ThreadPoolExecutor(max_workers=available_cpus()) as pool:
-            outcomes = list(pool.map(timed, specs))
+        if not current_policy().shape_threads:
+            outcomes = [timed(spec) for spec in specs]
+        else:
+            with ThreadPoolExecutor(max_workers=available_cpus()) as pool:
+                outcomes = list(pool.map(timed, specs))
         return [r for found, _ in outcomes for r in found], [timing for _, timing in outcomes]
 
     def shape(self, spec: ShapeSpec) -> list[ValidationResult]:

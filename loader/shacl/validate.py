@@ -25,6 +25,7 @@ from qualgraph.rdf.store import BackgroundLoader, Graphs, add_to_store
 from qualgraph.rdf.terms import NTriple, NTriples, Selection, term
 from qualgraph.resources import ONTOLOGY_FILE, ontology_graph, resource_dir
 from qualgraph.runtime.memory import paused_gc
+from qualgraph.runtime.policy import current_policy
 from qualgraph.runtime.workers import Forked, available_cpus
 from qualgraph.shacl.engine import OxigraphEngine
 from qualgraph.shacl.focus_engine import FocusEngine, Rewritten, rewritten_literals
@@ -107,7 +108,8 @@ class Validation:
                 # Reading the shapes' SPARQL takes ~0.4 s: a child does it while this process
                 # loads and emits the study; the triples for the store wait for it.
                 see = partial(footprint, self.specs, self.shapes, self.general)
-                self._footprint = Forked(see, available_cpus() > 1)
+                fork = current_policy().footprint_child and available_cpus() > 1
+                self._footprint = Forked(see, fork)
             store = ox.Store()
             if ontology:
                 path = resource_dir("ontology") / ONTOLOGY_FILE
@@ -117,6 +119,7 @@ class Validation:
                 store,
                 self._selection if selective else None,
                 ready=self._footprint.ready if self._footprint is not None else None,
+                threaded=current_policy().background_store,
             )
 
     def _selection(self) -> Selection | None:

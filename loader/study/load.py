@@ -20,6 +20,7 @@ from qualgraph.read.interpret import interpret_block
 from qualgraph.read.parse import parse_trace
 from qualgraph.read.statements import Interpretation
 from qualgraph.runtime.memory import paused_gc
+from qualgraph.runtime.policy import current_policy
 from qualgraph.runtime.workers import share_out, worker_count
 from qualgraph.study.model import Model, conventional_model_folder, find_model_files, read_model
 from qualgraph.study.model_vs_traces import compare
@@ -189,9 +190,9 @@ def load_study(
 
     `model_paths=None` looks for a `model/` folder inside or beside a traces folder; pass an
     empty list to load the traces alone. `order` lists file names in coding order (the rest
-    follow in natural order). Files are read in `workers` processes (default: one per CPU for
-    a large study, see `workers`); the study is the same however many there are. Pass
-    `workers=1` from a program whose own threads must not be forked."""
+    follow in natural order). Files are read in `workers` processes (default: the execution
+    policy's `worker_processes`, which is 1, this process, unless the caller asked for more;
+    see `runtime.policy`); the study is the same however many there are."""
     if isinstance(paths, str | os.PathLike):  # `load_study("seeds")`: one path, not its letters
         paths = [paths]
     paths = [Path(path) for path in paths]
@@ -215,7 +216,9 @@ def load_study(
         for batch_records, batch_diagnostics in share_out(
             read,
             files,
-            worker_count(len(files), workers),
+            worker_count(
+                len(files), workers if workers is not None else current_policy().worker_processes
+            ),
             first=lambda batch, done: read(batch, progress, done),
         ):
             records.extend(batch_records)
