@@ -40,9 +40,10 @@ class QualgraphGroup(click.Group):
 
     def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
         if not standalone_mode:
-            return super().main(*args, standalone_mode=False, **kwargs)
+            # click's overloads cannot match `*args` to its positional parameters
+            return super().main(*args, standalone_mode=False, **kwargs)  # type: ignore[call-overload]
         try:
-            code = super().main(*args, standalone_mode=False, **kwargs)
+            code = super().main(*args, standalone_mode=False, **kwargs)  # type: ignore[call-overload]
         except _NO_ARGS_IS_HELP as exc:  # bare `qualgraph`: the help, as click prints it
             click.echo(exc.ctx.get_help() if exc.ctx is not None else str(exc), err=True)
             sys.exit(exc.exit_code)

@@ -296,10 +296,10 @@ def study_options(command: Callable[..., None]) -> Callable[..., None]:
     ) -> None:
         config = settings()
         base_origin = "--base"
-        if click.get_current_context().get_parameter_source("base") != ParameterSource.COMMANDLINE:
-            if "base" in config.values:
-                base_origin = f"base in {config.label}"
-                base = str(config.values["base"])
+        given = click.get_current_context().get_parameter_source("base")
+        if given != ParameterSource.COMMANDLINE and "base" in config.values:
+            base_origin = f"base in {config.label}"
+            base = str(config.values["base"])
         inputs = StudyInputs(
             paths,
             tuple(configured("model_paths", model_paths, "model") or ()),  # type: ignore[arg-type]

@@ -51,8 +51,8 @@ def design_document(pub: Publication, title: str = "Design") -> str:
             out.append(f"#### **Next Decision**: {_escape(following.label)}\n")
         out.append("\n\n")
     out.append("# Forces: \n")
-    for force in pub.forces:
-        out.append(f"- {_escape(force.element.label)} [{_sources(force.evidences)}]\n")
+    for entry in pub.forces:
+        out.append(f"- {_escape(entry.element.label)} [{_sources(entry.evidences)}]\n")
     out.append("\n\n")
     out.append(appendix(pub))
     return "".join(out)

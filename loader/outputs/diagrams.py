@@ -174,10 +174,10 @@ def break_name(name: str, length: int = NAME_BREAK) -> str:
         return name
     lines, first, count = [], 0, 0
     for index, char in enumerate(name):
-        if char == " " and count >= length:
-            if name[index - 1] != ":" and name[index + 1 : index + 2] != "=":
-                lines.append(name[first:index])
-                first, count = index + 1, 0
+        breakable = name[index - 1] != ":" and name[index + 1 : index + 2] != "="
+        if char == " " and count >= length and breakable:
+            lines.append(name[first:index])
+            first, count = index + 1, 0
         count += 1
     return "\\n".join([*lines, name[first:]])
 

@@ -10,6 +10,7 @@ its first grounding quote (file and line).
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import os
@@ -275,10 +276,8 @@ def _linker(link_from: str | None) -> Linker:
             return name + MARK
         path = evidence.quote.file
         if link_from is not None:
-            try:
+            with contextlib.suppress(ValueError):  # another drive on Windows
                 path = os.path.relpath(path, link_from)
-            except ValueError:  # another drive on Windows
-                pass
         target = url_quote(path.replace(os.sep, "/")) + f"#L{evidence.quote.line}"
         return f'[{name}]({target} "{evidence.quote.file}:{evidence.quote.line}")'
 

@@ -276,16 +276,16 @@ def publication(loaded: LoadedStudy | ResolvedStudy) -> Publication:
                 pass
             case LinkStatement(pairs=pairs, role_name=role, stereotype=stereotype):
                 reading = read_link(role, stereotype)  # oriented as CodeableModels reads it
-                kind = DRAWN_KINDS.get(reading.kind)  # type: ignore[arg-type]
-                if kind is None:
+                drawn = DRAWN_KINDS.get(reading.kind)  # type: ignore[arg-type]
+                if drawn is None:
                     continue  # domain-model, category and reference links are not decisions
                 for pair in pairs:
                     start, end = (follow_alias(name, aliases) for name in reading.orient(*pair))
-                    if kind == "next":
+                    if drawn == "next":
                         nexts.setdefault(start, []).append(end)
-                    elif kind == "context":
+                    elif drawn == "context":
                         contexts.setdefault(start, []).append(end)
-                    links.append(Link(start, end, kind, stereotype_name(stereotype)))
+                    links.append(Link(start, end, drawn, stereotype_name(stereotype)))
             case Skipped(reason="CBundle view"):
                 views.append(read_view(statement.text, file, statement.line, statements))
     fids = {force: f"f{index}" for index, force in enumerate(forces, start=1)}
@@ -354,8 +354,9 @@ def _claims(study: ResolvedStudy) -> dict[str, list[str]]:
     """Code → the sources that claim it, in claim order (the model's claims when it has any)."""
     found: dict[str, dict[str, None]] = {}
     if study.model is not None:
-        for claim in study.model.claims:
-            found.setdefault(follow_alias(claim.code, study.aliases), {})[claim.source_id] = None
+        for model_claim in study.model.claims:
+            code = follow_alias(model_claim.code, study.aliases)
+            found.setdefault(code, {})[model_claim.source_id] = None
     else:
         for trace in study.traces:
             for claim in trace.claims:
@@ -475,7 +476,7 @@ def read_view(text: str, file: str, line: int, statements: list[tuple[str, State
         and _name(elements.func.value) is not None
     ):
         inner = {k.arg: k.value for k in elements.keywords}
-        unknown = sorted(set(inner) - {"stop_elements_exclusive"})
+        unknown = sorted(str(name) for name in set(inner) - {"stop_elements_exclusive"})
         if unknown:  # stop_elements_inclusive, add_stereotypes, ...: not used by studies so far
             return unread(f"get_connected_elements({unknown[0]}=...) is not read")
         stops: list[str] = []

@@ -48,9 +48,10 @@ def rich_table(rows: Rows) -> Table:
 
 def table(rows: Rows) -> str:
     """The rich table as plain text, each column as wide as its widest value."""
-    console = Console(file=io.StringIO(), width=100_000, color_system=None, highlight=False)
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=100_000, color_system=None, highlight=False)
     console.print(rich_table(rows))
-    return "\n".join(line.rstrip() for line in console.file.getvalue().splitlines()) + "\n"
+    return "\n".join(line.rstrip() for line in buffer.getvalue().splitlines()) + "\n"
 
 
 def csv_text(rows: Rows) -> str:

@@ -32,7 +32,7 @@ from qualgraph.errors import QualgraphError, ResourceError
 from qualgraph.query.rows import Rows, select
 from qualgraph.rdf.namespaces import QG
 from qualgraph.rdf.store import QUERY_PREFIXES
-from qualgraph.rdf.terms import to_ox, to_rdflib
+from qualgraph.rdf.terms import OxTerm, to_ox, to_rdflib
 from qualgraph.resources import resource_files
 
 PARAMETER_KINDS = ("code", "source", "iri", "string", "integer", "decimal", "boolean")
@@ -185,9 +185,9 @@ def check(text: str) -> Checked:
 
     algebra.traverse(query.algebra, visitPre=visit)
     if query.algebra.name == "SelectQuery":
-        variables = tuple(str(v) for v in query.algebra.get("PV", ()))
+        variables = tuple(str(v) for v in query.algebra.get("PV", ()))  # type: ignore[arg-type]  # rdflib's stub types the default as bool
     else:  # ASK and CONSTRUCT project nothing: every variable in scope can be bound
-        variables = tuple(sorted(str(v) for v in query.algebra.get("_vars", ())))
+        variables = tuple(sorted(str(v) for v in query.algebra.get("_vars", ())))  # type: ignore[arg-type]  # as above
     return Checked(query.algebra.name, variables, bool(services))
 
 
@@ -263,6 +263,8 @@ def _identifiers(store: ox.Store, kind: str) -> dict[str, str]:
         key = to_ox(DCTERMS.identifier)
     for node in nodes:
         for quad in store.quads_for_pattern(node, key, None):
+            if isinstance(quad.object, ox.Triple) or isinstance(node, ox.Triple):
+                continue  # RDF-star: no identifier
             found.setdefault(quad.object.value, node.value)
     return found
 
@@ -371,7 +373,9 @@ def run(
     try:
         if checked.form == "SelectQuery":
             return select(store, query.text, bindings)
-        substitutions = {ox.Variable(name): to_ox(value) for name, value in bindings.items()}
+        substitutions: dict[ox.Variable, OxTerm] = {
+            ox.Variable(name): to_ox(value) for name, value in bindings.items()
+        }
         answer = store.query(
             query.text, substitutions=substitutions or None, prefixes=QUERY_PREFIXES
         )

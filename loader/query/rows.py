@@ -9,7 +9,7 @@ import pyoxigraph as ox
 from rdflib.term import Node
 
 from qualgraph.rdf.store import QUERY_PREFIXES
-from qualgraph.rdf.terms import to_ox, to_rdflib
+from qualgraph.rdf.terms import OxTerm, to_ox, to_rdflib
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,9 @@ def select(store: ox.Store, query: str, bindings: Mapping[str, Node] | None = No
 
     Oxigraph substitutes only variables the query projects (SEP-0007), so a parameterised
     query must SELECT its parameters."""
-    substitutions = {ox.Variable(name): to_ox(value) for name, value in (bindings or {}).items()}
+    substitutions: dict[ox.Variable, OxTerm] = {
+        ox.Variable(name): to_ox(value) for name, value in (bindings or {}).items()
+    }
     solutions = store.query(query, substitutions=substitutions or None, prefixes=QUERY_PREFIXES)
     if not isinstance(solutions, ox.QuerySolutions):
         raise ValueError("expected a SELECT query")

@@ -13,6 +13,7 @@ import pyoxigraph as ox
 from rdflib.term import Node
 
 from qualgraph.query.named import find_query, run
+from qualgraph.query.rows import Rows
 from qualgraph.study.summary import Summary
 
 SATURATION_RUN = 5
@@ -105,6 +106,8 @@ def _int(term: Node | None) -> int:
 
 def _records(store: ox.Store, name: str) -> list[dict[str, Node | None]]:
     rows = run(store, find_query(name))
+    if not isinstance(rows, Rows):
+        raise TypeError(f"the named query {name} is not a SELECT query")
     return [dict(zip(rows.variables, row, strict=True)) for row in rows.rows]
 
 

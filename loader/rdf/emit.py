@@ -195,7 +195,7 @@ class _Emitter:
         for field in doc.header:
             self.header_field(node, field.key, field.value)
             self.field_line(document, node, field)
-        if doc.source_block is not None:
+        if doc.source_block is not None and trace.record.source_block is not None:
             self.block(document, None, doc.source_block, trace.record.source_block.statements)
         return node
 

@@ -79,5 +79,6 @@ def serialize(
     prefixes = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
     if base:
         prefixes |= data_prefixes(base)
-    text = ox.serialize(ordered, format=FORMATS[fmt], prefixes=prefixes).decode("utf-8")
+    data = ox.serialize(ordered, format=FORMATS[fmt], prefixes=prefixes)  # no file: bytes
+    text = (data or b"").decode("utf-8")
     return visible(text) if fmt == "rdfxml" else text  # XML cannot carry control characters

@@ -32,7 +32,7 @@ def context() -> dict[str, Any]:
     terms: dict[str, Any] = {"@vocab": str(QG)}
     prefixes = {p: str(ns) for p, ns in PREFIXES.items() if p != "qg"}
     terms |= prefixes
-    for prop in sorted(ontology_graph().subjects(RDF.type, OWL.ObjectProperty)):
+    for prop in sorted(ontology_graph().subjects(RDF.type, OWL.ObjectProperty), key=str):
         iri = str(prop)
         if iri.startswith(str(QG)):
             terms[iri[len(str(QG)) :]] = {"@type": "@id"}

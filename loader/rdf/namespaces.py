@@ -10,7 +10,7 @@ from functools import cache, lru_cache
 from urllib.parse import quote
 
 from rdflib import Graph, Namespace, URIRef
-from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD, DefinedNamespace
 
 from qualgraph.rdf.terms import NTriplesNamespace
 
@@ -27,7 +27,7 @@ class _CachedNamespace(Namespace):
             raise AttributeError(name)
         return self.term(name)
 
-    def __getitem__(self, key: str) -> URIRef:
+    def __getitem__(self, key: str) -> URIRef:  # type: ignore[override]  # a term, never a slice of the IRI
         return self.term(key)
 
 
@@ -44,7 +44,7 @@ qg, oa, rdf, rdfs = (
 prov, dcterms, skos = NTriplesNamespace(PROV), NTriplesNamespace(DCTERMS), NTriplesNamespace(SKOS)
 """The same vocabularies in N-Triples form (`qg.Quote` is "<…#Quote>"), as the emitter writes."""
 
-PREFIXES: dict[str, Namespace] = {
+PREFIXES: dict[str, Namespace | type[DefinedNamespace]] = {
     "qg": QG,
     "oa": OA,
     "prov": PROV,
@@ -72,8 +72,8 @@ def bind_prefixes(graph: Graph, base: str) -> None:
     """Bind the vocabulary and data prefixes on an rdflib graph."""
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace, replace=True)
-    for prefix, namespace in data_prefixes(base).items():
-        graph.bind(prefix, Namespace(namespace), replace=True)
+    for prefix, iri in data_prefixes(base).items():
+        graph.bind(prefix, Namespace(iri), replace=True)
 
 
 @lru_cache(maxsize=100_000)
@@ -118,7 +118,7 @@ class NTriplesIris(Iris):
     def _make(self, text: str) -> str:  # type: ignore[override]
         return f"<{text}>"
 
-    def _text(self, node: str) -> str:  # type: ignore[override]
+    def _text(self, node: str) -> str:
         return node[1:-1]
 
     def part(self, parent: str, *steps: object) -> str:  # type: ignore[override]

@@ -96,6 +96,8 @@ def load_rdf(paths: Sequence[Path]) -> ox.Store:
     for path in paths:
         loaded = _load_file(path)
         for quad in loaded.quads_for_pattern(None, _TYPE, _CODEBOOK, None):
+            if isinstance(quad.subject, ox.Triple):  # RDF-star: a quoted triple is no codebook
+                continue
             study = quad.subject.value.removesuffix("codebook")
             if study in studies and studies[study] != path:
                 raise InputError(

@@ -43,7 +43,8 @@ def add_to_store(store: ox.Store, graph: Graphs) -> None:
     if isinstance(graph, NTriples):
         store.load(graph.text(), format=ox.RdfFormat.N_TRIPLES, lenient=True)
     else:
-        store.bulk_extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in graph)
+        # an rdflib graph's subjects are IRIs or blank nodes and its predicates IRIs
+        store.bulk_extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in graph)  # type: ignore[arg-type]
 
 
 class BackgroundLoader:

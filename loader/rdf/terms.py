@@ -18,9 +18,11 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Protocol, cast, overload
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, Namespace, URIRef
+from rdflib.namespace import DefinedNamespace
 from rdflib.term import Node
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -28,6 +30,9 @@ XSD_INTEGER = "<http://www.w3.org/2001/XMLSchema#integer>"
 XSD_BOOLEAN = "<http://www.w3.org/2001/XMLSchema#boolean>"
 
 NTriple = tuple[str, str, str]
+
+OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+"""Any term Oxigraph gives back (pyoxigraph names no union of them)."""
 
 _ESCAPES = {
     "\\": "\\\\",
@@ -89,11 +94,11 @@ def lexical(term: str) -> str:
 @lru_cache(maxsize=100_000)
 def term(node: Node) -> str:
     """An rdflib term in N-Triples form (vocabulary constants, values of lookup tables)."""
-    return str(to_ox(node))
+    return str(_to_ox(node))
 
 
 @lru_cache(maxsize=500_000)
-def to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+def _to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     """An rdflib term as a pyoxigraph term."""
     if isinstance(term, URIRef):
         return ox.NamedNode(str(term))
@@ -109,7 +114,7 @@ def to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
 
 
 @lru_cache(maxsize=500_000)
-def to_rdflib(term: object) -> Node | None:
+def _to_rdflib(term: object) -> Node | None:
     """A pyoxigraph term as an rdflib term (None stays None: an unbound variable)."""
     if term is None:
         return None
@@ -127,10 +132,42 @@ def to_rdflib(term: object) -> Node | None:
     raise TypeError(f"cannot convert {term!r} to an rdflib term")
 
 
+class _ToOx(Protocol):
+    """`to_ox`'s types: an IRI gives a NamedNode, a blank node a BlankNode, a literal a Literal."""
+
+    @overload
+    def __call__(self, term: URIRef, /) -> ox.NamedNode: ...
+    @overload
+    def __call__(self, term: BNode, /) -> ox.BlankNode: ...
+    @overload
+    def __call__(self, term: Literal, /) -> ox.Literal: ...
+    @overload
+    def __call__(self, term: Node, /) -> ox.NamedNode | ox.BlankNode | ox.Literal: ...
+
+
+to_ox = cast(_ToOx, _to_ox)
+"""An rdflib term as a pyoxigraph term (the cached function itself: no extra call per term)."""
+
+
+class _ToRdflib(Protocol):
+    """`to_rdflib`'s types: a term gives a term, None (an unbound variable) gives None."""
+
+    @overload
+    def __call__(self, term: None, /) -> None: ...
+    @overload
+    def __call__(self, term: OxTerm, /) -> Node: ...
+    @overload
+    def __call__(self, term: OxTerm | None, /) -> Node | None: ...
+
+
+to_rdflib = cast(_ToRdflib, _to_rdflib)
+"""A pyoxigraph term as an rdflib term (the cached function itself: no extra call per term)."""
+
+
 class NTriplesNamespace:
     """`QG.Quote`-style access to a namespace's terms in N-Triples form, each made once."""
 
-    def __init__(self, namespace: Namespace) -> None:
+    def __init__(self, namespace: Namespace | type[DefinedNamespace]) -> None:
         self._namespace = str(namespace)
 
     def __getattr__(self, name: str) -> str:

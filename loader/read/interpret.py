@@ -16,6 +16,7 @@ import difflib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypedDict
 
 from qualgraph.diagnostics import Diagnostic, info, warning
 from qualgraph.read import pyrepair
@@ -73,9 +74,22 @@ class _Site:
     end_line: int
     origin: str
 
-    def fields(self, origin: str | None = None) -> dict[str, object]:
-        where = {"text": self.text, "line": self.line, "end_line": self.end_line}
-        return where | {"origin": origin or self.origin}
+    def fields(self, origin: str | None = None) -> _Fields:
+        return {
+            "text": self.text,
+            "line": self.line,
+            "end_line": self.end_line,
+            "origin": origin or self.origin,
+        }
+
+
+class _Fields(TypedDict):
+    """The fields every statement starts with (`Statement(**site.fields(), ...)`)."""
+
+    text: str
+    line: int
+    end_line: int
+    origin: str
 
 
 @dataclass(frozen=True)

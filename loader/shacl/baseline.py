@@ -32,6 +32,7 @@ _LINE_REFERENCE = re.compile(r"(:\d+\b)|(\bline \d+)")
 
 def fingerprint(finding: Finding) -> str:
     """What stays the same when lines move: rule + file + focus + value (or the message)."""
+    parts: tuple[str, ...]
     if finding.focus is not None:
         parts = (finding.rule, finding.file or "", finding.focus, finding.value or "")
     else:

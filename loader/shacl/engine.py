@@ -30,7 +30,7 @@ from rdflib.namespace import SH
 from rdflib.paths import InvPath, SequencePath
 from rdflib.term import Node
 
-from qualgraph.rdf.terms import to_ox, to_rdflib
+from qualgraph.rdf.terms import OxTerm, to_ox, to_rdflib
 from qualgraph.runtime.policy import current_policy
 from qualgraph.runtime.workers import available_cpus
 from qualgraph.shacl.focus_engine import has_datatype
@@ -276,7 +276,7 @@ class OxigraphEngine:
 
     def _sparql(self, spec: ShapeSpec) -> list[ValidationResult]:
         results = []
-        focus: set[ox.Term] | None = None
+        focus: set[OxTerm] | None = None
         for constraint in spec.sparql:
             rows = self._solutions(spec, constraint)
             if rows and focus is None:  # most constraints find nothing, and then need no focus set
@@ -284,7 +284,7 @@ class OxigraphEngine:
             results.extend(self._sparql_results(spec, rows, focus or set()))
         return results
 
-    def _solutions(self, spec: ShapeSpec, constraint: SparqlConstraint) -> list[dict[str, ox.Term]]:
+    def _solutions(self, spec: ShapeSpec, constraint: SparqlConstraint) -> list[dict[str, OxTerm]]:
         """The rows of a SHACL-SPARQL constraint, run once over the whole graph."""
         try:
             variables, rows = self._rows(constraint.query)
@@ -302,7 +302,7 @@ class OxigraphEngine:
         return rows
 
     def _sparql_results(
-        self, spec: ShapeSpec, rows: list[dict[str, ox.Term]], focus: set[ox.Term]
+        self, spec: ShapeSpec, rows: list[dict[str, OxTerm]], focus: set[OxTerm]
     ) -> list[ValidationResult]:
         results = []
         for bound in rows:
@@ -325,16 +325,16 @@ class OxigraphEngine:
 
     def _select(
         self, query: Query, wanted: tuple[str, ...] = ("this", "value")
-    ) -> list[dict[str, ox.Term]]:
+    ) -> list[dict[str, OxTerm]]:
         substitutions = {ox.Variable(name): to_ox(term) for name, term in query.bindings.items()}
         return self._rows(query.text, substitutions, wanted)[1]
 
     def _rows(
         self,
         text: str,
-        substitutions: dict[ox.Variable, ox.Term] | None = None,
+        substitutions: dict[ox.Variable, OxTerm] | None = None,
         wanted: tuple[str, ...] | None = None,
-    ) -> tuple[list[str], list[dict[str, ox.Term]]]:
+    ) -> tuple[list[str], list[dict[str, OxTerm]]]:
         """The variables of a SELECT and its rows (the `wanted` variables, bound ones only).
 
         Shapes run on a thread pool, and pyoxigraph's solutions may only be dropped on the
@@ -354,8 +354,8 @@ class OxigraphEngine:
 
 
 def _pattern_violations(
-    constraint: Constraint, rows: list[dict[str, ox.Term]]
-) -> list[dict[str, ox.Term]]:
+    constraint: Constraint, rows: list[dict[str, OxTerm]]
+) -> list[dict[str, OxTerm]]:
     """sh:pattern as an XPath regex (`xpath_regex`) in Python: a compiled regex per shape is far
     faster than Oxigraph's REGEX, which compiles a substituted pattern again for every row."""
     pattern = compile_pattern(str(constraint.parameter), constraint.flags)
@@ -369,8 +369,8 @@ def _pattern_violations(
 def _result(
     spec: ShapeSpec,
     component: URIRef,
-    focus: ox.Term,
-    value: ox.Term | None,
+    focus: OxTerm,
+    value: OxTerm | None,
     path: ShapePath | ox.NamedNode | None,
     message: str,
 ) -> ValidationResult:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
+from typing import cast
 
 from rdflib import Graph, URIRef, Variable
 from rdflib.collection import Collection
@@ -55,6 +56,7 @@ def footprint(
     found = Footprint()
     try:
         if general:
+            assert shapes is not None  # general shapes are read from their graph
             _general(found, shapes, general)
         for spec in specs:
             for target in spec.targets:
@@ -66,7 +68,7 @@ def footprint(
                 found.predicates.update(_path_predicates(spec.path))
             for constraint in spec.constraints:
                 if constraint.component == SH.ClassConstraintComponent:
-                    found.classes.add(constraint.parameter)
+                    found.classes.add(cast(Node, constraint.parameter))
             for sparql in spec.sparql:
                 predicates, classes, every_type = _query_footprint(sparql.query)
                 found.predicates |= predicates

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from fnmatch import fnmatchcase
 from itertools import groupby
+from typing import Any
 from urllib.parse import quote
 
 import click
@@ -243,7 +244,7 @@ def attribute_claims(triples: NTriples, study: ResolvedStudy, base: str) -> dict
     """Claim IRI → the trace file of its claimant, for every claim of a source with a trace: a
     claim the model makes for s1 is about s1's trace (see `Finding.trace`)."""
     iris = NTriplesIris(base)
-    traces = {iris.source(t.source_id): t.document.name for t in study.traces if t.source_id}
+    traces = {str(iris.source(t.source_id)): t.document.name for t in study.traces if t.source_id}
     return {s[1:-1]: traces[o] for s, p, o in triples if p == _CLAIMANT and o in traces}
 
 
@@ -286,7 +287,7 @@ def merge(
 def render_text(report: Report, color: bool = False) -> str:
     """Grouped by file; file names and messages are made printable (see `printable`)."""
 
-    def style(text: str, **kwargs: object) -> str:
+    def style(text: str, **kwargs: Any) -> str:
         return click.style(text, **kwargs) if color else text
 
     lines: list[str] = []
@@ -342,22 +343,26 @@ def render_junit(report: Report, color: bool = False) -> str:
     timing = {"time": f"{report.seconds:.3f}"}
     root = ET.Element(
         "testsuites",
-        name="qualgraph validate",
-        tests=str(len(by_file)),
-        failures=str(failures),
-        **timing,
+        {
+            "name": "qualgraph validate",
+            "tests": str(len(by_file)),
+            "failures": str(failures),
+            **timing,
+        },
     )
     suite = ET.SubElement(
         root,
         "testsuite",
-        name="qualgraph validate",
-        tests=str(len(by_file)),
-        failures=str(failures),
-        errors="0",
-        skipped="0",
-        # JUnit's schema takes a local time without a zone offset
-        timestamp=(report.started or datetime.now()).strftime("%Y-%m-%dT%H:%M:%S"),
-        **timing,
+        {
+            "name": "qualgraph validate",
+            "tests": str(len(by_file)),
+            "failures": str(failures),
+            "errors": "0",
+            "skipped": "0",
+            # JUnit's schema takes a local time without a zone offset
+            "timestamp": (report.started or datetime.now()).strftime("%Y-%m-%dT%H:%M:%S"),
+            **timing,
+        },
     )
     for file, group in by_file.items():
         case = ET.SubElement(
@@ -498,13 +503,17 @@ def render_turtle(report: Report, color: bool = False) -> str:
     return graph.serialize(format="turtle")
 
 
+def render_sarif(report: Report, color: bool = False) -> str:
+    return _sarif(report)
+
+
 FORMATS: dict[str, Callable[[Report, bool], str]] = {
     "text": render_text,
     "json": render_json,
     "junit": render_junit,
     "github": render_github,
     "turtle": render_turtle,
-    "sarif": lambda report, color=False: _sarif(report),
+    "sarif": render_sarif,
 }
 
 

@@ -13,6 +13,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
@@ -21,10 +22,7 @@ from rdflib.paths import (
     AlternativePath,
     InvPath,
     MulPath,
-    OneOrMore,
     SequencePath,
-    ZeroOrMore,
-    ZeroOrOne,
 )
 from rdflib.paths import Path as RdfPath
 from rdflib.term import Node
@@ -251,7 +249,7 @@ def _check_general(shapes: Graph, node: Node, parameters: set[URIRef]) -> None:
             ):
                 raise UnsupportedShape(
                     f"{_label(shapes, shape)} uses "
-                    f"{shapes.namespace_manager.normalizeUri(predicate)}, which the oxigraph "
+                    f"{shapes.namespace_manager.normalizeUri(str(predicate))}, which the oxigraph "
                     "engine does not evaluate; use --engine pyshacl"
                 )
         for predicate in _REFERENCES:
@@ -393,7 +391,7 @@ def _spec(shapes: Graph, node: Node, targets: tuple[Target, ...]) -> ShapeSpec:
     sparql = tuple(
         _sparql(shapes, node, s) for s in sorted(shapes.objects(node, SH.sparql), key=str)
     )
-    severity = shapes.value(node, SH.severity) or SH.Violation
+    severity = cast(URIRef, shapes.value(node, SH.severity) or SH.Violation)  # an IRI (SHACL 2.1.5)
     messages = tuple(
         sorted((m for m in shapes.objects(node, SH.message) if isinstance(m, Literal)), key=str)
     )
@@ -413,7 +411,8 @@ def _constraint(
     shapes: Graph, node: Node, parameter: URIRef, component: URIRef, value: Node
 ) -> Constraint:
     if parameter in COUNTS or parameter in (SH.minLength, SH.maxLength):
-        return Constraint(component, int(value.toPython()))
+        # every rdflib term has toPython (the Node stub does not say so)
+        return Constraint(component, int(value.toPython()))  # type: ignore[attr-defined]
     if parameter == SH["in"]:
         return Constraint(component, tuple(Collection(shapes, value)))
     if parameter == SH.pattern:
@@ -438,9 +437,10 @@ def shacl_path(graph: Graph, node: Node) -> ShapePath:
         return SequencePath(*(shacl_path(graph, step) for step in Collection(graph, node)))
     for predicate, wrap in (
         (SH.inversePath, InvPath),
-        (SH.zeroOrMorePath, lambda p: MulPath(p, ZeroOrMore)),
-        (SH.oneOrMorePath, lambda p: MulPath(p, OneOrMore)),
-        (SH.zeroOrOnePath, lambda p: MulPath(p, ZeroOrOne)),
+        # rdflib's ZeroOrMore, OneOrMore, ZeroOrOne, spelt as MulPath's type wants them
+        (SH.zeroOrMorePath, lambda p: MulPath(p, "*")),
+        (SH.oneOrMorePath, lambda p: MulPath(p, "+")),
+        (SH.zeroOrOnePath, lambda p: MulPath(p, "?")),
     ):
         inner = graph.value(node, predicate)
         if inner is not None:

@@ -13,7 +13,7 @@ are not. A blank node cannot be written in a query: it goes through Oxigraph's s
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import product
 from typing import TYPE_CHECKING
@@ -24,6 +24,7 @@ from rdflib.namespace import OWL, RDF, RDFS, SH
 from rdflib.paths import AlternativePath, InvPath, MulPath, SequencePath
 from rdflib.term import Node
 
+from qualgraph.rdf.terms import OxTerm
 from qualgraph.shacl.shapes import ShapePath, UnsupportedShape, is_true, shape_name
 
 if TYPE_CHECKING:
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
 SHAPES_GRAPH = ox.NamedNode("urn:qualgraph:shapes-graph")
 """The name under which the shapes graph is put into the store for $shapesGraph."""
 
-Prebound = dict[str, "ox.Term | str"]
+Prebound = dict[str, "OxTerm | str"]
 """Pre-bound variables: a term, or (for $PATH) SPARQL path text."""
 
 _TOKEN = re.compile(
@@ -84,12 +85,16 @@ def check_query(text: str, where: str, allow_service: bool, names: tuple[str, ..
                 f"{where}: the query uses SERVICE, which would send parts of it to another "
                 "server over the network; pass --allow-service to run it"
             )
-        if token.keyword == "AS" and i + 1 < len(tokens) and tokens[i + 1].kind == "var":
-            if tokens[i + 1].text[1:] in bound:
-                raise UnsupportedShape(
-                    f"{where}: the query binds the pre-bound variable {tokens[i + 1].text} "
-                    "with AS, which SHACL-SPARQL forbids"
-                )
+        if (
+            token.keyword == "AS"
+            and i + 1 < len(tokens)
+            and tokens[i + 1].kind == "var"
+            and tokens[i + 1].text[1:] in bound
+        ):
+            raise UnsupportedShape(
+                f"{where}: the query binds the pre-bound variable {tokens[i + 1].text} "
+                "with AS, which SHACL-SPARQL forbids"
+            )
         if token.keyword == "SELECT":
             selects += 1
             if selects > 1:
@@ -105,10 +110,10 @@ def check_query(text: str, where: str, allow_service: bool, names: tuple[str, ..
                     )
 
 
-def prebind(text: str, bound: Prebound) -> tuple[str, dict[ox.Variable, ox.Term]]:
+def prebind(text: str, bound: Prebound) -> tuple[str, dict[ox.Variable, OxTerm]]:
     """The query text with the pre-bound values written in, and the substitutions left for
     blank nodes (which are named `?qg_prebound_<name>` in the text)."""
-    substitutions: dict[ox.Variable, ox.Term] = {}
+    substitutions: dict[ox.Variable, OxTerm] = {}
     written: dict[str, str] = {}
     for name, value in bound.items():
         if isinstance(value, str):
@@ -214,12 +219,12 @@ def prefixes(shapes: Graph, node: Node) -> str:
                 )
             if declared.setdefault(str(prefix), str(namespace)) != str(namespace):
                 raise UnsupportedShape(f"{holder}: prefix {prefix} is declared with two namespaces")
-    for prefix, namespace in declared.items():
-        if not prefix.replace("_", "").replace("-", "").isalnum() or any(
-            c in namespace for c in '<>"{}|^`\\ '
+    for name, iri in declared.items():
+        if not name.replace("_", "").replace("-", "").isalnum() or any(
+            c in iri for c in '<>"{}|^`\\ '
         ):
             raise UnsupportedShape(
-                f"sh:declare: {prefix!r} / {namespace!r} is not a valid prefix declaration"
+                f"sh:declare: {name!r} / {iri!r} is not a valid prefix declaration"
             )
     return "".join(f"PREFIX {p}: <{n}>\n" for p, n in sorted(declared.items()))
 
@@ -343,13 +348,13 @@ def _messages(shapes: Graph, holders: tuple[Node, ...]) -> list[str]:
     return []
 
 
-def _fill(messages: list[str], names: dict) -> str:
+def _fill(messages: list[str], names: dict[str, object]) -> str:
     """{?var} / {$var} replaced by the bound values, as SHACL-SPARQL says."""
     texts = []
     for message in messages:
         for name, value in names.items():
             shown = getattr(value, "value", None) or str(value)
-            message = re.sub(r"\{[?$]" + re.escape(name) + r"\}", lambda _m, v=shown: v, message)
+            message = re.sub(r"\{[?$]" + re.escape(name) + r"\}", _replacement(shown), message)
         texts.append(message)
     return " ".join(texts)
 
@@ -503,3 +508,8 @@ def unbound_safe(text: str) -> bool:
             clause.append(t.text)
         return bool(this & set(clause))
     return True
+
+
+def _replacement(text: str) -> Callable[[re.Match[str]], str]:
+    """`text` as written (a replacement string would read its backslashes)."""
+    return lambda _match: text

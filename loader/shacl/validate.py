@@ -14,6 +14,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import replace
 from functools import cache, partial
+from typing import cast
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
@@ -129,6 +130,7 @@ class Validation:
             if self._key is not None:
                 _FOOTPRINTS[self._key] = found
         else:
+            assert self._key is not None  # no child: the footprint was cached under its key
             found = _FOOTPRINTS[self._key]
         return found.selection(self._oxigraph.subclasses) if found is not None else None
 
@@ -220,21 +222,24 @@ def _pyshacl(graph: Graph, shapes: Graph, ontology: Graph | None) -> list[Valida
     results = []
     for top in report.subjects(RDF.type, SH.ValidationReport):
         for node in report.objects(top, SH.result):
-            shape = report.value(node, SH.sourceShape)
+            # SHACL 3.6: every result has exactly one focus node, source shape, component and
+            # severity, so these values are never None in a report pySHACL made
+            focus = cast(Node, report.value(node, SH.focusNode))
+            shape = cast(Node, report.value(node, SH.sourceShape))
             path = report.value(node, SH.resultPath)
             messages = sorted(
                 str(m) for m in report.objects(node, SH.resultMessage) if isinstance(m, Literal)
             )
             results.append(
                 ValidationResult(
-                    focus=report.value(node, SH.focusNode),
+                    focus=focus,
                     shape=shape,
                     shape_name=shape_name(shapes, shape),
-                    component=report.value(node, SH.sourceConstraintComponent),
+                    component=cast(URIRef, report.value(node, SH.sourceConstraintComponent)),
                     path=shacl_path(report, path) if path is not None else None,
                     value=report.value(node, SH.value),
                     message=" ".join(messages),
-                    severity=report.value(node, SH.resultSeverity),
+                    severity=cast(URIRef, report.value(node, SH.resultSeverity)),
                 )
             )
     return results

@@ -63,7 +63,9 @@ def _translate(pattern: str, extended: bool, multiline: bool) -> str:
                 outside, inside = _ESCAPES[escaped]
                 if in_class and inside is None:
                     raise PatternError(f"\\{escaped} inside a character class is not supported")
-                out.append(inside if in_class else outside)
+                out.append(
+                    (inside if in_class else outside) or ""
+                )  # None only in a class, refused above
                 i += 2
                 continue
             if escaped in "pP" and pattern.startswith("{Is", i + 2):

@@ -65,7 +65,8 @@ def find_config(start: Path) -> Path | None:
         if candidate.is_file():
             return candidate
         pyproject = folder / PYPROJECT
-        if pyproject.is_file() and "qualgraph" in _read(pyproject).get("tool", {}):
+        tool = _read(pyproject).get("tool", {}) if pyproject.is_file() else {}
+        if isinstance(tool, dict) and "qualgraph" in tool:
             return pyproject
     return None
 
@@ -77,7 +78,8 @@ def load_config(start: Path, explicit: Path | None = None) -> Config:
         return Config()
     data = _read(path)
     if path.name == PYPROJECT:
-        table = data.get("tool", {}).get("qualgraph", {})
+        tool = data.get("tool", {})
+        table = tool.get("qualgraph", {}) if isinstance(tool, dict) else {}
         label = f"{path} [tool.qualgraph]"
     else:
         table, label = data, str(path)

@@ -73,8 +73,9 @@ def evidence_report(study: ResolvedStudy) -> EvidenceReport:
             if any(quote.is_evidence for quote in resolved.segment.quotes):
                 grounded[trace.source_id].update(m.code for m in resolved.mentions)
     if study.model is not None:
-        for claim in study.model.claims:
-            by_model[claim.source_id].add(study.aliases.get(claim.code, claim.code))
+        for model_claim in study.model.claims:
+            code = model_claim.code
+            by_model[model_claim.source_id].add(study.aliases.get(code, code))
     kinds = {name: entry.metaclass or "undefined" for name, entry in study.codebook.items()}
     sources = []
     for source_id in sorted(set(in_trace) | set(by_model), key=natural_key):

@@ -195,14 +195,15 @@ def load_study(
     see `runtime.policy`); the study is the same however many there are."""
     if isinstance(paths, str | os.PathLike):  # `load_study("seeds")`: one path, not its letters
         paths = [paths]
-    paths = [Path(path) for path in paths]
-    if model_paths is not None:
-        model_paths = [Path(path) for path in model_paths]
-    found, skipped = scan_traces(paths)
+    trace_paths = [Path(path) for path in paths]
+    models = None if model_paths is None else [Path(path) for path in model_paths]
+    found, skipped = scan_traces(trace_paths)
     files = apply_order(found, order)
     if not files:
-        raise InputError("no trace files (.md or .txt) found in " + ", ".join(map(str, paths)))
-    model = load_model(paths, model_paths)
+        raise InputError(
+            "no trace files (.md or .txt) found in " + ", ".join(map(str, trace_paths))
+        )
+    model = load_model(trace_paths, models)
     diagnostics: list[Diagnostic] = [*skipped, *(model.diagnostics if model else ())]
     records: list[TraceRecord] = []
 
