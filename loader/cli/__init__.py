@@ -111,9 +111,10 @@ for command in (
 
 def run() -> None:
     """The console script (and `python -m qualgraph`): `main`, then exit without taking apart what
-    the command built. Freeing a large study's millions of objects one by one took 2.8 s at
-    10,000 traces after the report was out; the operating system takes the memory back at once
-    (mypy exits the same way). Output is flushed and child processes are stopped first."""
+    the command built: freeing a large study's objects one by one takes seconds after the
+    report is out, and the operating system takes the memory back at once (mypy exits the
+    same way; figures in docs/design.md). Output is flushed and child processes are stopped
+    first."""
     if not CLI_POLICY.fast_exit:
         main()
         return

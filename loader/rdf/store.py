@@ -1,7 +1,7 @@
 """Run SPARQL on an in-memory Oxigraph store built from a study's triples.
 
 rdflib stays the API; heavy SPARQL (named queries, SHACL-SPARQL constraints) runs on pyoxigraph,
-which was measured 17-270x faster than rdflib's engine on study-shaped graphs. Parameters are
+which is far faster than rdflib's engine on study-shaped graphs (docs/design.md). Parameters are
 passed as substitutions (SEP-0007), never pasted into the query text.
 """
 
@@ -53,7 +53,7 @@ class BackgroundLoader:
     Oxigraph parses and indexes an N-Triples document without holding the GIL, so emitting a
     study (Python) and loading it (Rust) run at the same time on two cores. Batches double from
     25,000 triples up to `batch`: each hand-over waits for the GIL, which a busy emitter gives up
-    only every few milliseconds (one batch per trace took 50% longer than loading alone), but a
+    only every few milliseconds (so one batch per trace is too many), but a
     small study should not wait for its first batch until it is nearly emitted."""
 
     def __init__(

@@ -3,9 +3,9 @@
 N-Triples strings are what the emitter writes and Oxigraph reads; Oxigraph terms are what the
 store answers with; rdflib terms are the library's API (and pySHACL's input).
 
-A study of 10,000 traces has millions of triples. Made as rdflib terms they cost ~9 µs each
-(URIRef validation, Literal casting, Python-level hashing); as strings (`<iri>`, `"text"`,
-`"5"^^<…#integer>`) they cost well under one, hash in C, and reach Oxigraph as one N-Triples
+A large study has millions of triples. Made as rdflib terms they are costly (URIRef validation,
+Literal casting, Python-level hashing); as strings (`<iri>`, `"text"`, `"5"^^<…#integer>`) they
+are an order of magnitude cheaper, hash in C, and reach Oxigraph as one N-Triples
 text that it parses outside the GIL. rdflib terms are made only for API users (`to_rdflib`).
 
 Terms are written exactly as Oxigraph prints them, so a triple has one spelling whichever way

@@ -1,9 +1,9 @@
 """Bulk building without the cyclic garbage collector's full passes.
 
-Loading a study of 10,000 traces makes millions of small objects, and emitting it millions of
-tuples; every full collection walks all of them again. What loading, emitting and locating
-build holds no reference cycles (loading the real study leaves 11 unreachable objects), so the
-collector is paused while they run and resumed afterwards.
+Loading a large study makes millions of small objects, and emitting it millions of tuples;
+every full collection walks all of them again. What loading, emitting and locating build holds
+no reference cycles, so under an execution policy with `pause_gc` the collector is paused while
+they run and resumed afterwards (figures: docs/design.md, "Speed devices: the figures").
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ def paused_gc() -> Iterator[None]:
 def resume_gc() -> None:
     """Turn the collector back on, with every object made while it was off moved straight to
     its oldest generation (`gc.freeze` then `gc.unfreeze`, which only relink lists): otherwise
-    its next young collection walks them all, 11% of loading 1,000 traces. Skipped when the
+    its next young collection walks them all. Skipped when the
     program has frozen objects of its own, which must stay frozen."""
     if gc.get_freeze_count() == 0:
         gc.freeze()

@@ -27,8 +27,7 @@ Item = TypeVar("Item")
 Result = TypeVar("Result")
 
 MIN_SHARE = 250
-"""Fewest traces worth a process: on the real study (68 traces) two processes read no faster
-than one, so a study is not split below this."""
+"""Fewest traces worth a process: below it a second process reads no faster (docs/design.md)."""
 
 
 def available_cpus() -> int:
@@ -134,8 +133,8 @@ def share_out(
 
     Each process takes the next batch from a shared counter when it is done with one, so one
     that runs slower (a child pickles what it reads, and a shared CPU slows either) simply
-    reads fewer: with halves fixed in advance, the parent waited seconds for its child at
-    10,000 traces. A child pickles each result as it goes and sends them all at the end. This
+    reads fewer (halves fixed in advance kept the parent waiting for its child).
+    A child pickles each result as it goes and sends them all at the end. This
     process runs its batches through `first(batch, done)` when given (to draw a progress bar,
     which only it may do), `done` being how many items all the processes have finished."""
     size = max(1, min(BATCH, -(-len(items) // (4 * processes))))

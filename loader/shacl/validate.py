@@ -106,7 +106,7 @@ class Validation:
             self._key = (self.specs, self.general) if not self.general else None
             self._started = time.perf_counter()
             if selective and (self._key is None or self._key not in _FOOTPRINTS):
-                # Reading the shapes' SPARQL takes ~0.4 s: a child does it while this process
+                # Reading the shapes' SPARQL is slow: a child may do it while this process
                 # loads and emits the study; the triples for the store wait for it.
                 see = partial(footprint, self.specs, self.shapes, self.general)
                 fork = current_policy().footprint_child and available_cpus() > 1
