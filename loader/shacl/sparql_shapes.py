@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import product
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
@@ -304,6 +304,7 @@ class _Validation:
         from qualgraph.shacl.focus_engine import Found
 
         c = self.component
+        component = cast(URIRef, c.node)  # a constraint component is named by an IRI
         params = {name: to_ox(value) for name, value in self.parameters.items()}
         select = c.property_select if path is not None else c.node_select
         if select is not None:
@@ -313,7 +314,7 @@ class _Validation:
             for row in engine.select(shape, query, bound):
                 value = row.get("value", focus if path is None else None)
                 names = {**self.parameters, "this": focus, **row}
-                yield Found(focus, shape, c.node, path, value, _fill(messages, names))
+                yield Found(focus, shape, component, path, value, _fill(messages, names))
             return
         if c.ask is None:
             raise UnsupportedShape(
@@ -326,7 +327,7 @@ class _Validation:
             bound = _context(engine, query, shape, focus, path) | params | {"value": value}
             if not engine.select(shape, query, bound):
                 names = {**self.parameters, "this": focus, "value": value}
-                yield Found(focus, shape, c.node, path, value, _fill(messages, names))
+                yield Found(focus, shape, component, path, value, _fill(messages, names))
 
 
 def _context(engine: FocusEngine, query: str, shape: Node, focus, path) -> Prebound:
