@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 QG := $(VENV)/bin/qualgraph
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: help install run test bench clean
+.PHONY: help install run test lint bench clean
 
 help:  ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -26,6 +26,10 @@ run: $(STAMP)  ## load the seed study, validate it and export it to out/seed.ttl
 
 test: $(STAMP)  ## run the test suite
 	$(PY) -m pytest -q
+
+lint: $(STAMP)  ## ruff (bugbear, pyupgrade, simplify, imports) and mypy, as CI runs them
+	$(VENV)/bin/ruff check loader tests benchmarks docs
+	bash .ci/typecheck
 
 bench: $(STAMP)  ## print load, query, validation and push figures (seed, real study, synthetic studies)
 	$(PY) -m benchmarks.bench_load

@@ -12,9 +12,9 @@ import time
 from pathlib import Path
 
 from benchmarks.synthetic import FIXTURE_TEMPLATES, ROOT, make_study
-from loader.emit import emit_ntriples
-from loader.export import serialize
-from loader.study import load_study
+from qualgraph.rdf.emit import emit_ntriples
+from qualgraph.rdf.export import serialize
+from qualgraph.study.load import load_study
 
 CORPUS = ROOT.parent / "shared" / "corpus" / "data-as-a-product"
 

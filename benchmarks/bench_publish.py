@@ -16,11 +16,11 @@ import time
 from collections.abc import Callable
 
 from benchmarks.synthetic import ROOT
-from loader.design_doc import design_document
-from loader.diagrams import render, views
-from loader.publication import publication
-from loader.publish_tables import render as render_tables
-from loader.study import load_study
+from qualgraph.outputs.design_doc import design_document
+from qualgraph.outputs.diagrams import render, views
+from qualgraph.outputs.paper_tables import render as render_tables
+from qualgraph.outputs.publication import publication
+from qualgraph.study.load import load_study
 
 CORPUS = ROOT.parent / "shared" / "corpus" / "data-as-a-product"
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from benchmarks.synthetic import FIXTURE_TEMPLATES, make_study
 from tests.servers import OxigraphServer, oxigraph_binary
 
-QUALGRAPH = [sys.executable, "-m", "loader"]
+QUALGRAPH = [sys.executable, "-m", "qualgraph"]
 
 
 _PEAK = (

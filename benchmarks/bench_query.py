@@ -3,9 +3,9 @@
 Run from the repository root: .venv/bin/python -m benchmarks.bench_query [--sizes 10000]
 
 Both paths run the same text with the same bindings on the same in-memory store. The qualgraph
-path (`loader.query.run`) adds the SERVICE/parameter checks, the lookup of `code` parameters
-and the conversion of every value to an rdflib term; pyoxigraph only materialises its own
-terms. Times are the best of --repeat warm runs. "parse" is the one-time cost of reading a
+path (`qualgraph.query.named.run`) adds the SERVICE/parameter checks, the lookup of `code`
+parameters and the conversion of every value to an rdflib term; pyoxigraph only materialises
+its own terms. Times are the best of --repeat warm runs. "parse" is the one-time cost of reading a
 query with rdflib's parser (cached per query text). Target: qualgraph within 2x of pyoxigraph.
 
 The synthetic study comes from benchmarks/synthetic.py: the seed and two fixture traces
@@ -28,10 +28,10 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from benchmarks.synthetic import DEFAULT_TEMPLATES, ROOT, make_study
-from loader.emit import emit
-from loader.query import check, named_queries, run
-from loader.study import load_study
-from loader.terms import to_ox
+from qualgraph.query.named import check, named_queries, run
+from qualgraph.rdf.emit import emit
+from qualgraph.rdf.terms import to_ox
+from qualgraph.study.load import load_study
 
 CORPUS = ROOT.parent / "shared" / "corpus" / "data-as-a-product"
 FIXTURE = ROOT / "tests" / "fixtures" / "query-study"

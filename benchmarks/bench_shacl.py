@@ -50,7 +50,7 @@ def paired(before: str, runs: int) -> None:
     if not (CORPUS / "traces").is_dir():
         print(f"the real study is not at {CORPUS}: skipped")
         return
-    args = ["-m", "loader", "validate", str(CORPUS / "traces"), str(CORPUS / "model")]
+    args = ["-m", "qualgraph", "validate", str(CORPUS / "traces"), str(CORPUS / "model")]
     with tempfile.TemporaryDirectory() as folder:
         archive = subprocess.run(
             ["git", "archive", before], cwd=ROOT, capture_output=True, check=True

@@ -18,11 +18,11 @@ from collections import Counter
 from pathlib import Path
 
 from benchmarks.synthetic import ROOT, make_study
-from loader.emit import emit_ntriples
-from loader.memory import resume_gc
-from loader.results import ValidationReport
-from loader.study import load_study
-from loader.validate import Validation
+from qualgraph.rdf.emit import emit_ntriples
+from qualgraph.runtime.memory import resume_gc
+from qualgraph.shacl.results import ValidationReport
+from qualgraph.shacl.validate import Validation
+from qualgraph.study.load import load_study
 
 CORPUS = ROOT.parent / "shared" / "corpus" / "data-as-a-product"
 

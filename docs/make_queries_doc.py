@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from loader.query import check, named_queries
+from qualgraph.query.named import check, named_queries
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "queries.md"

@@ -1,5 +1,5 @@
-"""`python -m loader` runs the qualgraph command line."""
+"""`python -m qualgraph` runs the qualgraph command line."""
 
-from .cli import run
+from qualgraph.cli import run
 
 run()

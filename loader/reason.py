@@ -13,12 +13,13 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, PROV, RDF, SKOS
+from rdflib.term import Node
 
-from .errors import QualgraphError
-from .namespaces import QG
-from .resources import ontology_graph
+from qualgraph.errors import QualgraphError
+from qualgraph.rdf.namespaces import QG
+from qualgraph.resources import ontology_graph
 
 MODEL_PROPERTIES = (
     QG.decision,
@@ -39,7 +40,7 @@ MODEL_PROPERTIES = (
 class Conflict:
     """A link whose end has a kind the ontology rules out, at the line that states the link."""
 
-    link: URIRef
+    link: Node
     message: str
     file: str | None
     line: int | None
@@ -56,7 +57,7 @@ class ReasoningReport:
     seconds: float
 
 
-KIND_GROUPS = {
+KIND_GROUPS: dict[Node, str] = {
     QG.Decision: "decision",
     QG.Force: "force",
     QG.DesignSolution: "design solution",
@@ -81,7 +82,7 @@ def conflicts(graph: Graph) -> list[Conflict]:
 
     A link end implies a kind (the option of an option link is a design solution), so a code is
     in conflict when its declared kind, or the kinds its uses imply, fall in two disjoint groups."""
-    uses: dict[URIRef, list[tuple[URIRef, URIRef, URIRef, str]]] = {}
+    uses: dict[Node | None, list[tuple[URIRef, Node, URIRef, str]]] = {}
     for link_class, end, expected in EXPECTED_ENDS:
         for link in graph.subjects(RDF.type, link_class):
             uses.setdefault(graph.value(link, end), []).append((link_class, link, end, expected))
@@ -112,14 +113,15 @@ def conflicts(graph: Graph) -> list[Conflict]:
     return sorted(found, key=lambda c: (c.file or "", c.line or 0, c.message))
 
 
-def _where(graph: Graph, link: URIRef) -> tuple[str | None, int | None]:
+def _where(graph: Graph, link: Node) -> tuple[str | None, int | None]:
     document = next(
         (d for d in graph.objects(link, PROV.wasDerivedFrom) if (d, QG.filePath, None) in graph),
         None,
     )
     file = graph.value(document, QG.filePath) if document is not None else None
     line = graph.value(link, QG.startLine)
-    return (str(file) if file is not None else None, int(line) if line is not None else None)
+    number = int(line) if isinstance(line, Literal) else None  # xsd:integer, as emitted
+    return (str(file) if file is not None else None, number)
 
 
 def decision_model(graph: Graph) -> Graph:

@@ -1,6 +1,6 @@
 """Locate the bundled ontology/, shapes/ and queries/ folders, installed or in a checkout.
 
-In a wheel they are package data under `loader/`; in a checkout (or an editable install) they
+In a wheel they are package data under `qualgraph/`; in a checkout (or an editable install) they
 sit beside the package at the top of the repository.
 """
 
@@ -13,12 +13,12 @@ from pathlib import Path
 from rdflib import Graph
 from rdflib.compare import to_canonical_graph
 
-from .errors import ResourceError
+from qualgraph.errors import ResourceError
 
 
 def resource_dir(kind: str) -> Path:
     """The folder `ontology`, `shapes` or `queries`."""
-    installed = Path(str(files("loader"))) / kind
+    installed = Path(str(files("qualgraph"))) / kind
     if installed.is_dir():
         return installed
     checkout = Path(__file__).resolve().parent.parent / kind

@@ -24,3 +24,12 @@ def corpus() -> Path:
     if not (CORPUS / "traces").is_dir():
         pytest.skip("../shared/corpus/data-as-a-product is not present")
     return CORPUS
+
+
+@pytest.fixture
+def fast_policy():
+    """The test runs under the command line's execution policy (every speed device on)."""
+    from qualgraph.runtime.policy import FAST
+
+    with FAST.active():
+        yield FAST

@@ -7,8 +7,8 @@ from pathlib import Path
 from rdflib import Graph
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
-from loader.emit import emit
-from loader.study import LoadedStudy, load_study
+from qualgraph.rdf.emit import emit
+from qualgraph.study.load import LoadedStudy, load_study
 
 
 def load_graph(*paths: Path, base: str | None = None) -> tuple[LoadedStudy, Graph]:

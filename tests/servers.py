@@ -107,6 +107,9 @@ class AuthProxy:
 
             def _forward(self) -> None:
                 if self.headers.get("Authorization") != expected:
+                    # read the request first, as HTTP servers do: answering in the middle of an
+                    # upload resets the connection, which the client rightly retries
+                    self._body()
                     proxy.refused += 1
                     self.send_response(401, "Unauthorized")
                     self.send_header("WWW-Authenticate", 'Basic realm="studies"')

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from loader.cli import main
-from loader.config import KEYS
+from qualgraph.cli import main
+from qualgraph.study.config import KEYS
 
 from .test_validate import QUOTE_1, VALID, Mutation, line_of
 
@@ -247,9 +247,9 @@ def test_a_baseline_that_is_not_one_exits_2(repo):
 
 def test_the_baseline_counts_identical_findings(repo):
     """Two identical findings recorded once: the second is new."""
-    from loader.baseline import compare, entry
-    from loader.diagnostics import Severity
-    from loader.report import Finding
+    from qualgraph.diagnostics import Severity
+    from qualgraph.shacl.baseline import compare, entry
+    from qualgraph.shacl.report import Finding
 
     one = Finding("traces/s_1.md", 3, Severity.ERROR, "unreadable", "at line 3", "loader")
     moved = Finding("traces/s_1.md", 9, Severity.ERROR, "unreadable", "at line 9", "loader")

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 from rdflib import Graph
 
-from loader.cli import main
+from qualgraph.cli import main
 
 from .conftest import FIXTURES, ROOT, SEED
 
@@ -97,7 +97,7 @@ def test_the_collector_is_off_while_a_command_runs_and_back_on_after(run, monkey
     and must give the process back as it found it."""
     import gc
 
-    import loader.cli.validate as validate_module
+    import qualgraph.cli.validate as validate_module
 
     seen = []
     real = validate_module.emit_ntriples

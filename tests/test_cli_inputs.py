@@ -8,8 +8,8 @@ import json
 import pytest
 from click.testing import CliRunner
 
-import loader.cli.graph
-from loader.cli import main
+from qualgraph.cli import graph as cli_graph
+from qualgraph.cli import main
 
 from .conftest import SEED
 from .test_validate import Mutation
@@ -201,7 +201,7 @@ def test_an_unexpected_error_is_exit_2_with_one_line(here, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("the summary broke\nacross two lines")
 
-    monkeypatch.setattr(loader.cli.graph, "summarize", broken)
+    monkeypatch.setattr(cli_graph, "summarize", broken)
     one_line_error(
         qualgraph("load", "s.md"),
         "internal error: RuntimeError: the summary broke\\nacross two lines; "

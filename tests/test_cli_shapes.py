@@ -9,7 +9,7 @@ import threading
 import pytest
 from click.testing import CliRunner
 
-from loader.cli import main
+from qualgraph.cli import main
 
 from .conftest import SEED
 from .test_validate import RULE_PREFIXES

@@ -9,7 +9,7 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from loader.cli import main
+from qualgraph.cli import main
 
 from .conftest import SEED
 from .test_validate import MUTATIONS, QUOTE_1, RULE_PREFIXES, Mutation, line_of
@@ -163,13 +163,13 @@ def test_bad_arguments_exit_2(run):
 
 
 def test_the_console_command_exits_with_its_code_and_all_its_output(run, tmp_path):
-    # `python -m loader` (like the `qualgraph` script) ends with os._exit, skipping the
+    # `python -m qualgraph` (like the `qualgraph` script) ends with os._exit, skipping the
     # teardown of the study: the report must still be whole and the exit code kept.
     study(tmp_path, Mutation((("s_1.md", QUOTE_1, ""),)))
     in_process = run("traces", "-f", "json")
 
     def console(*args: str) -> subprocess.CompletedProcess[str]:
-        command = [sys.executable, "-m", "loader", "validate", "traces", *args]
+        command = [sys.executable, "-m", "qualgraph", "validate", "traces", *args]
         return subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=120)
 
     printed = console("-f", "json")

@@ -12,10 +12,10 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from loader.emit import emit_ntriples
-from loader.metamodel import RELATION_STEREOTYPES
-from loader.study import load_study
-from loader.validate import validate
+from qualgraph.rdf.emit import emit_ntriples
+from qualgraph.read.metamodel import RELATION_STEREOTYPES
+from qualgraph.shacl.validate import validate
+from qualgraph.study.load import load_study
 
 CLASS_LINE = re.compile(r'^class "(?P<label>.*) : (?P<kind>[^"]+)" as (?P<alias>\S+)')
 LINK_LINE = re.compile(r'^(?P<start>\S+) --> (?P<end>\S+): "\W*(?P<stereotype>[^"»«]+?)\W* ')
@@ -305,9 +305,9 @@ def _trace(header_number: str, block: str, title: str, quote: str, code: str) ->
 def test_6_file_name_and_block_win_over_a_copied_header_and_every_command_counts_alike(
     tmp_path,
 ):
-    from loader.evidence import evidence_report
-    from loader.stats import study_stats
-    from loader.summary import summarize
+    from qualgraph.query.stats import study_stats
+    from qualgraph.study.grounding import evidence_report
+    from qualgraph.study.summary import summarize
 
     traces = tmp_path / "traces"
     traces.mkdir()

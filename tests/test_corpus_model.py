@@ -6,8 +6,8 @@ from collections import Counter
 
 import pytest
 
-from loader.evidence import evidence_report
-from loader.study import load_study
+from qualgraph.study.grounding import evidence_report
+from qualgraph.study.load import load_study
 
 
 @pytest.fixture(scope="module")

@@ -14,8 +14,8 @@ import click
 import pytest
 import yaml
 
-from loader.cli import main
-from loader.config import KEYS, load_config
+from qualgraph.cli import main
+from qualgraph.study.config import KEYS, load_config
 
 from .conftest import ROOT
 

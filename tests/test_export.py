@@ -9,7 +9,7 @@ import sys
 import pytest
 from rdflib import Dataset, Graph
 
-from loader.export import FORMATS, serialize
+from qualgraph.rdf.export import FORMATS, serialize
 
 from .conftest import FIXTURES, SEED
 from .graphs import assert_isomorphic, load_graph
@@ -63,7 +63,7 @@ def test_identical_bytes_across_processes_with_different_hash_seeds(tmp_path):
             [
                 sys.executable,
                 "-m",
-                "loader",
+                "qualgraph",
                 "export",
                 str(FIXTURES / "study"),
                 str(SEED),

@@ -6,9 +6,9 @@ from __future__ import annotations
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDFS
 
-from loader.footprint import footprint
-from loader.namespaces import OA, PROV, QG
-from loader.shapes import load_shapes, plan_shapes, read_shapes
+from qualgraph.rdf.namespaces import OA, PROV, QG
+from qualgraph.shacl.footprint import footprint
+from qualgraph.shacl.shapes import load_shapes, plan_shapes, read_shapes
 
 from .test_validate import RULE_PREFIXES
 

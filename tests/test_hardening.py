@@ -23,10 +23,10 @@ from click.testing import CliRunner
 from rdflib import Graph, Literal
 from rdflib.namespace import RDF
 
-from loader.cli import main
-from loader.files import walk
-from loader.namespaces import QG
-from loader.resolve import EXACT_UP_TO, closest
+from qualgraph.cli import main
+from qualgraph.rdf.namespaces import QG
+from qualgraph.read.files import walk
+from qualgraph.study.resolve import EXACT_UP_TO, closest
 
 from .conftest import ROOT, SEED
 from .graphs import load_graph
@@ -404,7 +404,7 @@ def test_python_syntax_warnings_become_diagnostics_not_stderr_noise(tmp_path):
     write(tmp_path / "s_25.md", text)
     line = text.split("\n").index("    y = 1if x else 2") + 1
     result = subprocess.run(
-        [sys.executable, "-W", "always", "-m", "loader", "load", str(tmp_path)],
+        [sys.executable, "-W", "always", "-m", "qualgraph", "load", str(tmp_path)],
         capture_output=True,
         text=True,
         cwd=ROOT,

@@ -11,9 +11,9 @@ import pytest
 from click.testing import CliRunner
 from rdflib import Dataset, URIRef
 
-from loader.cli import main
-from loader.identity import StudyIdentity, slug, study_identity
-from loader.namespaces import DEFAULT_BASE
+from qualgraph.cli import main
+from qualgraph.rdf.identity import StudyIdentity, slug, study_identity
+from qualgraph.rdf.namespaces import DEFAULT_BASE
 
 from .conftest import FIXTURES
 

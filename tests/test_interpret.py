@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from loader import pyrepair
-from loader.interpret import interpret_block, interpret_module
-from loader.statements import (
+from qualgraph.read import pyrepair
+from qualgraph.read.interpret import interpret_block, interpret_module
+from qualgraph.read.statements import (
     Alias,
     BareName,
     ClassDefinition,

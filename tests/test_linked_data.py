@@ -13,13 +13,13 @@ from pyshacl import validate
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, VOID, XSD
 
-from loader.cli import main
-from loader.export import serialize
-from loader.identity import StudyIdentity, study_identity
-from loader.jsonld import CONTEXT_FILE, compact, context, context_text
-from loader.resources import ontology_graph, resource_dir
-from loader.terms import to_rdflib
-from loader.void import DATASET_SHAPE, DatasetFacts, build_date, count, describe
+from qualgraph.cli import main
+from qualgraph.rdf.export import serialize
+from qualgraph.rdf.identity import StudyIdentity, study_identity
+from qualgraph.rdf.jsonld import CONTEXT_FILE, compact, context, context_text
+from qualgraph.rdf.terms import to_rdflib
+from qualgraph.rdf.void import DATASET_SHAPE, DatasetFacts, build_date, count, describe
+from qualgraph.resources import ontology_graph, resource_dir
 
 from .conftest import FIXTURES
 from .graphs import assert_isomorphic, load_graph
@@ -36,7 +36,7 @@ def graph():
 def test_the_shipped_context_is_the_one_made_from_the_ontology():
     shipped = resource_dir("ontology") / CONTEXT_FILE
     assert shipped.read_text(encoding="utf-8") == context_text(), (
-        "ontology/qualgraph.context.jsonld is out of date: write loader.jsonld.context_text() to it"
+        "ontology/qualgraph.context.jsonld is out of date: write qualgraph.rdf.jsonld.context_text() to it"
     )
     terms = context()["@context"]
     assert terms["@vocab"] == "https://w3id.org/qualgraph/ontology#"
@@ -105,7 +105,7 @@ def _conforms(description: Graph) -> tuple[bool, str]:
 
 
 def test_the_description_validates_against_its_shape(graph):
-    from loader.terms import NTriples
+    from qualgraph.rdf.terms import NTriples
 
     facts = count(NTriples.from_rdflib(graph))
     assert facts.triples == len(graph)

@@ -6,7 +6,7 @@ import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
-from loader.namespaces import DEFAULT_BASE, QG, Iris
+from qualgraph.rdf.namespaces import DEFAULT_BASE, QG, Iris
 
 from .conftest import SEED
 from .graphs import load_graph

@@ -8,12 +8,12 @@ import pytest
 from click.testing import CliRunner
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
 
-from loader.cli import main
-from loader.emit import emit
-from loader.evidence import evidence_report
-from loader.model import conventional_model_folder
-from loader.namespaces import DEFAULT_BASE, QG, Iris
-from loader.study import load_study
+from qualgraph.cli import main
+from qualgraph.rdf.emit import emit
+from qualgraph.rdf.namespaces import DEFAULT_BASE, QG, Iris
+from qualgraph.study.grounding import evidence_report
+from qualgraph.study.load import load_study
+from qualgraph.study.model import conventional_model_folder
 
 from .conftest import FIXTURES, ROOT
 
@@ -220,7 +220,7 @@ def test_model_claims_sit_on_the_list_line_that_names_the_code(study):
 def test_every_triple_is_written_once_even_when_a_model_file_is_named_like_a_trace(tmp_path):
     """The emitter checks only triples about shared nodes across chunks; a model file whose
     name is a trace's (so both are one document node) must not slip a repeat through."""
-    from loader.emit import emit_ntriples
+    from qualgraph.rdf.emit import emit_ntriples
 
     traces, model = tmp_path / "traces", tmp_path / "model"
     traces.mkdir()

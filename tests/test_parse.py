@@ -1,4 +1,4 @@
-"""Tests for loader.parse: the seed, one small fixture per irregularity, and the real corpus."""
+"""Tests for qualgraph.read.parse: the seed, one small fixture per irregularity, and the real corpus."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from loader.diagnostics import Severity
-from loader.document import (
+from qualgraph.diagnostics import Severity
+from qualgraph.read.document import (
     AxialTrace,
     CodingLine,
     Image,
@@ -18,7 +18,7 @@ from loader.document import (
     Span,
     TraceDocument,
 )
-from loader.parse import _classify, _classify_fully, parse_text, parse_trace
+from qualgraph.read.parse import _classify, _classify_fully, parse_text, parse_trace
 
 from .conftest import CORPUS, FIXTURES, SEED
 

@@ -22,11 +22,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rdflib import Graph
 
-from loader.emit import emit_ntriples
-from loader.export import serialize
-from loader.interpret import interpret_block, interpret_module
-from loader.parse import parse_text
-from loader.study import load_study
+from qualgraph.rdf.emit import emit_ntriples
+from qualgraph.rdf.export import serialize
+from qualgraph.read.interpret import interpret_block, interpret_module
+from qualgraph.read.parse import parse_text
+from qualgraph.study.load import load_study
 
 from .conftest import FIXTURES, SEED
 from .test_hardening import lost_lines, written_lines

@@ -16,13 +16,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from loader.cli import main
-from loader.design_doc import design_document
-from loader.diagrams import ToolMissing, render, views
-from loader.publication import publication
-from loader.publish_tables import render as render_tables
-from loader.publish_tables import ungrounded_counts
-from loader.study import load_study
+from qualgraph.cli import main
+from qualgraph.outputs.design_doc import design_document
+from qualgraph.outputs.diagrams import ToolMissing, render, views
+from qualgraph.outputs.paper_tables import render as render_tables
+from qualgraph.outputs.paper_tables import ungrounded_counts
+from qualgraph.outputs.publication import publication
+from qualgraph.study.load import load_study
 
 HEADER = """# s
 {number}
@@ -495,8 +495,8 @@ def test_stats_draws_the_saturation_plot(study, tmp_path):
 
 
 def test_double_quotes_in_labels_stay_inside_their_strings():
-    from loader.diagrams import View
-    from loader.publication import Element, Link
+    from qualgraph.outputs.diagrams import View
+    from qualgraph.outputs.publication import Element, Link
 
     view = View(
         "v",

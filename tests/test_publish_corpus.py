@@ -18,17 +18,17 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from loader.cli import main
-from loader.design_doc import design_document
-from loader.diagrams import render, views
-from loader.emit import emit_ntriples
-from loader.publication import publication
-from loader.publish_tables import render as render_tables
-from loader.publish_tables import ungrounded_counts
-from loader.saturation import plot_saturation
-from loader.stats import study_stats
-from loader.store import to_store
-from loader.study import load_study
+from qualgraph.cli import main
+from qualgraph.outputs.design_doc import design_document
+from qualgraph.outputs.diagrams import render, views
+from qualgraph.outputs.paper_tables import render as render_tables
+from qualgraph.outputs.paper_tables import ungrounded_counts
+from qualgraph.outputs.publication import publication
+from qualgraph.outputs.saturation import plot_saturation
+from qualgraph.query.stats import study_stats
+from qualgraph.rdf.emit import emit_ntriples
+from qualgraph.rdf.store import to_store
+from qualgraph.study.load import load_study
 
 PUBLISHED_ENCODING = "cp1252"  # the generators wrote with the platform's encoding
 

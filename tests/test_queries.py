@@ -18,9 +18,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
-from loader.emit import emit
-from loader.namespaces import DEFAULT_BASE
-from loader.query import (
+from qualgraph.query.named import (
     NamedQuery,
     QueryError,
     bind,
@@ -30,8 +28,11 @@ from loader.query import (
     parse_query,
     run,
 )
-from loader.store import Rows, to_store
-from loader.study import load_study
+from qualgraph.query.rows import Rows
+from qualgraph.rdf.emit import emit
+from qualgraph.rdf.namespaces import DEFAULT_BASE
+from qualgraph.rdf.store import to_store
+from qualgraph.study.load import load_study
 
 from .conftest import FIXTURES, ROOT
 

@@ -9,8 +9,8 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from loader.cli import main
-from loader.query import named_queries
+from qualgraph.cli import main
+from qualgraph.query.named import named_queries
 
 from .conftest import FIXTURES, ROOT
 

@@ -7,8 +7,8 @@ import shutil
 import pytest
 from click.testing import CliRunner
 
-from loader.cli import main
-from loader.reason import conflicts, reason
+from qualgraph.cli import main
+from qualgraph.reason import conflicts, reason
 
 from .conftest import FIXTURES, ROOT
 from .graphs import load_graph

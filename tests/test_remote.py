@@ -13,10 +13,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from click.testing import CliRunner
 
-from loader.cli import main
-from loader.errors import QualgraphError
-from loader.identity import study_identity
-from loader.remote import Endpoints, authorization, push_graph
+from qualgraph.cli import main
+from qualgraph.errors import QualgraphError
+from qualgraph.rdf.identity import study_identity
+from qualgraph.server.remote import Endpoints, authorization, push_graph
 
 from .conftest import FIXTURES
 from .servers import AuthProxy, OxigraphServer, oxigraph_binary

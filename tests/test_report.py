@@ -9,10 +9,10 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import SH
 from rdflib.paths import InvPath
 
-from loader.diagnostics import Severity, error, info, warning
-from loader.namespaces import DEFAULT_BASE, QG
-from loader.report import FORMATS, QGSH, Compactor, Report, merge
-from loader.results import ValidationReport, ValidationResult
+from qualgraph.diagnostics import Severity, error, info, warning
+from qualgraph.rdf.namespaces import DEFAULT_BASE, QG
+from qualgraph.shacl.report import FORMATS, QGSH, Compactor, Report, merge
+from qualgraph.shacl.results import ValidationReport, ValidationResult
 
 STUDY = DEFAULT_BASE
 COMPACT = Compactor(STUDY)

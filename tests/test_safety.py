@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rdflib.namespace import RDF
 
-from loader.namespaces import QG
+from qualgraph.rdf.namespaces import QG
 
 from .conftest import SEED
 from .graphs import load_graph

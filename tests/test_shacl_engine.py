@@ -8,11 +8,11 @@ import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import SH, XSD
 
-from loader.shapes import UnsupportedShape, load_shapes, plan_shapes
-from loader.sparql_shapes import check_query, prebind, unbound_safe
-from loader.terms import NTriples
-from loader.validate import validate
-from loader.xpath_regex import PatternError, compile_pattern
+from qualgraph.rdf.terms import NTriples
+from qualgraph.shacl.shapes import UnsupportedShape, load_shapes, plan_shapes
+from qualgraph.shacl.sparql_shapes import check_query, prebind, unbound_safe
+from qualgraph.shacl.validate import validate
+from qualgraph.shacl.xpath_regex import PatternError, compile_pattern
 
 from .test_validate import EX, HEAD, turtle
 

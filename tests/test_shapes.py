@@ -8,8 +8,8 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH
 from rdflib.plugins.sparql import prepareQuery
 
-from loader.resources import ontology_graph
-from loader.shapes import bundled_shape_files, load_shapes, read_shapes
+from qualgraph.resources import ontology_graph
+from qualgraph.shacl.shapes import bundled_shape_files, load_shapes, read_shapes
 
 QG = Namespace("https://w3id.org/qualgraph/ontology#")
 QGSH = Namespace("https://w3id.org/qualgraph/shapes#")

@@ -5,11 +5,11 @@ from __future__ import annotations
 import contextlib
 from pathlib import Path
 
-from loader.emit import emit
-from loader.stats import SaturationRow, StudyStats, study_stats
-from loader.store import to_store
-from loader.study import load_study
-from loader.summary import summarize
+from qualgraph.query.stats import SaturationRow, StudyStats, study_stats
+from qualgraph.rdf.emit import emit
+from qualgraph.rdf.store import to_store
+from qualgraph.study.load import load_study
+from qualgraph.study.summary import summarize
 
 from .conftest import FIXTURES
 

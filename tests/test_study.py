@@ -8,8 +8,8 @@ import pytest
 from rdflib import Literal
 from rdflib.namespace import RDF, RDFS, SKOS
 
-from loader.namespaces import DEFAULT_BASE, OA, QG, Iris
-from loader.study import find_traces, load_study
+from qualgraph.rdf.namespaces import DEFAULT_BASE, OA, QG, Iris
+from qualgraph.study.load import find_traces, load_study
 
 from .conftest import FIXTURES, SEED
 from .graphs import load_graph
@@ -141,7 +141,7 @@ def test_speaker_labels_are_kept_but_ground_nothing(tmp_path):
 
 
 def test_an_order_file_sets_the_coding_order(tmp_path):
-    from loader.study import apply_order
+    from qualgraph.study.load import apply_order
 
     files = [tmp_path / name for name in ["p_1.md", "p_2.md", "s_1.md", "s_2.md"]]
     assert [f.name for f in apply_order(files, ["s_2.md", "s_1.md"])] == [

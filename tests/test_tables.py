@@ -6,8 +6,8 @@ import json
 
 from rdflib import BNode, Literal, URIRef
 
-from loader.store import Rows
-from loader.tables import FORMATS, csv_text, markdown, sparql_json, table, tsv_text
+from qualgraph.query.formats import FORMATS, csv_text, markdown, sparql_json, table, tsv_text
+from qualgraph.query.rows import Rows
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 ROWS = Rows(

@@ -9,11 +9,10 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF
 
-from loader.emit import emit, emit_ntriples
-from loader.namespaces import QG
-from loader.store import BackgroundLoader
-from loader.study import load_study
-from loader.terms import (
+from qualgraph.rdf.emit import emit, emit_ntriples
+from qualgraph.rdf.namespaces import QG
+from qualgraph.rdf.store import BackgroundLoader
+from qualgraph.rdf.terms import (
     NTriples,
     Selection,
     boolean,
@@ -24,6 +23,7 @@ from loader.terms import (
     literal,
     term,
 )
+from qualgraph.study.load import load_study
 
 from .conftest import FIXTURES, SEEDS
 
@@ -164,10 +164,10 @@ def test_the_background_loader_lets_triples_pile_up_until_its_selection_is_ready
     assert asked == [True] and len(store) == 6
 
 
-def test_the_collector_is_paused_inside_the_block_and_restored_after():
+def test_the_collector_is_paused_inside_the_block_and_restored_after(fast_policy):
     import gc
 
-    from loader.memory import paused_gc
+    from qualgraph.runtime.memory import paused_gc
 
     assert gc.isenabled()
     with paused_gc():
@@ -185,12 +185,12 @@ def test_the_collector_is_paused_inside_the_block_and_restored_after():
         gc.enable()
 
 
-def test_objects_made_while_paused_go_straight_to_the_oldest_generation():
+def test_objects_made_while_paused_go_straight_to_the_oldest_generation(fast_policy):
     """No young collection is left pending (it would walk them all), nothing stays frozen, and a
     program's own frozen objects are left alone."""
     import gc
 
-    from loader.memory import paused_gc
+    from qualgraph.runtime.memory import paused_gc
 
     gc.collect()  # counts at zero: the next young collection would not reach the oldest
     with paused_gc():
@@ -207,3 +207,14 @@ def test_objects_made_while_paused_go_straight_to_the_oldest_generation():
     finally:
         gc.unfreeze()
     assert len(made) + len(more) == 51_000
+
+
+def test_the_default_policy_leaves_the_collector_alone():
+    import gc
+
+    from qualgraph.runtime.memory import paused_gc
+
+    assert gc.isenabled()
+    with paused_gc():
+        assert gc.isenabled()
+    assert gc.isenabled()

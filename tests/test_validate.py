@@ -14,15 +14,15 @@ import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import SH
 
-from loader.diagnostics import Severity
-from loader.emit import emit_ntriples
-from loader.errors import InputError
-from loader.namespaces import DEFAULT_BASE
-from loader.report import Compactor, Finding, merge
-from loader.shapes import load_shapes, plan_shapes, read_shapes
-from loader.study import load_study
-from loader.terms import NTriples
-from loader.validate import validate
+from qualgraph.diagnostics import Severity
+from qualgraph.errors import InputError
+from qualgraph.rdf.emit import emit_ntriples
+from qualgraph.rdf.namespaces import DEFAULT_BASE
+from qualgraph.rdf.terms import NTriples
+from qualgraph.shacl.report import Compactor, Finding, merge
+from qualgraph.shacl.shapes import load_shapes, plan_shapes, read_shapes
+from qualgraph.shacl.validate import validate
+from qualgraph.study.load import load_study
 
 from .conftest import FIXTURES, SEEDS
 

@@ -12,7 +12,7 @@ import jsonschema
 import pytest
 from click.testing import CliRunner
 
-from loader.cli import main
+from qualgraph.cli import main
 
 from .test_adoption import MODEL
 from .test_validate import QUOTE_1, Mutation
@@ -165,7 +165,7 @@ def test_quiet_lists_only_what_fails(study):
 
 
 def test_every_diagnostic_code_of_the_design_notes_has_help_and_no_other():
-    from loader.codes import DIAGNOSTIC_HELP
+    from qualgraph.codes import DIAGNOSTIC_HELP
 
     from .conftest import ROOT
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from rdflib.namespace import RDF
 
-from loader import vocabulary
-from loader.emit import emit_triples
-from loader.namespaces import QG
-from loader.resources import ontology_graph
-from loader.study import load_study
+from qualgraph.rdf import ontology_map as vocabulary
+from qualgraph.rdf.emit import emit_triples
+from qualgraph.rdf.namespaces import QG
+from qualgraph.resources import ontology_graph
+from qualgraph.study.load import load_study
 
 from .conftest import FIXTURES, SEED
 

@@ -8,10 +8,10 @@ import time
 
 import pytest
 
-from loader import workers
-from loader.emit import emit_ntriples
-from loader.study import load_study
-from loader.workers import Forked, WorkerError, share_out, worker_count
+from qualgraph.rdf.emit import emit_ntriples
+from qualgraph.runtime import workers
+from qualgraph.runtime.workers import Forked, WorkerError, share_out, worker_count
+from qualgraph.study.load import load_study
 
 from .conftest import CORPUS, FIXTURES, SEED
 

@@ -22,9 +22,9 @@ from rdflib.collection import Collection
 from rdflib.namespace import SH
 from rdflib.term import Node
 
-from loader.errors import QualgraphError
-from loader.shapes import shacl_path
-from loader.validate import validate
+from qualgraph.errors import QualgraphError
+from qualgraph.shacl.shapes import shacl_path
+from qualgraph.shacl.validate import validate
 
 SUITE = Path(__file__).resolve().parent.parent.parent / "shared" / "w3c-shacl-tests"
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")

@@ -14,16 +14,20 @@ from typing import Any
 
 import click
 
-from ..diagnostics import printable
-from .common import CommandError
-from .config import config_command
-from .evidence import trace_report
-from .graph import export, load
-from .publish import design, diagram, tables
-from .query import query, stats
-from .reason import reason
-from .server import push
-from .validate import validate_command
+from qualgraph.cli.common import CommandError
+from qualgraph.cli.config import config_command
+from qualgraph.cli.graph import export, load
+from qualgraph.cli.publish import design, diagram, tables
+from qualgraph.cli.query import query, stats
+from qualgraph.cli.reason import reason
+from qualgraph.cli.server import push
+from qualgraph.cli.trace_report import trace_report
+from qualgraph.cli.validate import validate_command
+from qualgraph.diagnostics import printable
+from qualgraph.runtime.policy import ExecutionPolicy
+
+CLI_POLICY = ExecutionPolicy.fast()
+"""The command line owns its process: every speed device is on (see `runtime.policy`)."""
 
 _NO_ARGS_IS_HELP = getattr(click.exceptions, "NoArgsIsHelpError", ())
 """click 8.2+ raises it for a bare group command (8.1 prints the help and exits 0)."""
@@ -36,9 +40,10 @@ class QualgraphGroup(click.Group):
 
     def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
         if not standalone_mode:
-            return super().main(*args, standalone_mode=False, **kwargs)
+            # click's overloads cannot match `*args` to its positional parameters
+            return super().main(*args, standalone_mode=False, **kwargs)  # type: ignore[call-overload]
         try:
-            code = super().main(*args, standalone_mode=False, **kwargs)
+            code = super().main(*args, standalone_mode=False, **kwargs)  # type: ignore[call-overload]
         except _NO_ARGS_IS_HELP as exc:  # bare `qualgraph`: the help, as click prints it
             click.echo(exc.ctx.get_help() if exc.ctx is not None else str(exc), err=True)
             sys.exit(exc.exit_code)
@@ -56,7 +61,8 @@ class QualgraphGroup(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            with CLI_POLICY.active():
+                return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except Exception as exc:
@@ -104,10 +110,14 @@ for command in (
 
 
 def run() -> None:
-    """The console script (and `python -m loader`): `main`, then exit without taking apart what
-    the command built. Freeing a large study's millions of objects one by one took 2.8 s at
-    10,000 traces after the report was out; the operating system takes the memory back at once
-    (mypy exits the same way). Output is flushed and child processes are stopped first."""
+    """The console script (and `python -m qualgraph`): `main`, then exit without taking apart what
+    the command built: freeing a large study's objects one by one takes seconds after the
+    report is out, and the operating system takes the memory back at once (mypy exits the
+    same way; figures in docs/design.md). Output is flushed and child processes are stopped
+    first."""
+    if not CLI_POLICY.fast_exit:
+        main()
+        return
     try:
         main()  # click's standalone mode always ends by raising SystemExit
     except SystemExit as done:  # exits in here: the traceback keeps the command's objects alive

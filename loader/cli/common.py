@@ -22,13 +22,14 @@ from click.core import ParameterSource
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from ..config import Config, load_config
-from ..diagnostics import Diagnostic, Severity, printable
-from ..errors import NoTracesError, QualgraphError
-from ..identity import StudyIdentity, study_identity
-from ..memory import resume_gc
-from ..rdf_input import RDF_SUFFIXES
-from ..study import TRACE_SUFFIXES, LoadedStudy, display_name, load_study, read_order
+from qualgraph.diagnostics import Diagnostic, Severity, printable
+from qualgraph.errors import NoTracesError, QualgraphError
+from qualgraph.rdf.identity import StudyIdentity, study_identity
+from qualgraph.rdf.rdf_files import RDF_SUFFIXES
+from qualgraph.runtime.memory import resume_gc
+from qualgraph.runtime.policy import current_policy
+from qualgraph.study.config import Config, load_config
+from qualgraph.study.load import TRACE_SUFFIXES, LoadedStudy, display_name, load_study, read_order
 
 DEFAULT_INPUT = Path("seeds")
 NO_SEEDS = (
@@ -222,7 +223,7 @@ class StudyInputs:
         # at 10,000 traces). Process-wide, so here and not in the library; back on when the
         # command ends (it may run inside another program, as under the tests).
         context = click.get_current_context(silent=True)
-        if context is not None and gc.isenabled():
+        if context is not None and gc.isenabled() and current_policy().pause_gc:
             gc.disable()
             context.call_on_close(resume_gc)
         return loaded
@@ -295,10 +296,10 @@ def study_options(command: Callable[..., None]) -> Callable[..., None]:
     ) -> None:
         config = settings()
         base_origin = "--base"
-        if click.get_current_context().get_parameter_source("base") != ParameterSource.COMMANDLINE:
-            if "base" in config.values:
-                base_origin = f"base in {config.label}"
-                base = str(config.values["base"])
+        given = click.get_current_context().get_parameter_source("base")
+        if given != ParameterSource.COMMANDLINE and "base" in config.values:
+            base_origin = f"base in {config.label}"
+            base = str(config.values["base"])
         inputs = StudyInputs(
             paths,
             tuple(configured("model_paths", model_paths, "model") or ()),  # type: ignore[arg-type]

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import click
 
-from ..config import KEYS
-from ..namespaces import DEFAULT_BASE
-from ..study import display_name
-from .common import DEFAULT_INPUT, settings
+from qualgraph.cli.common import DEFAULT_INPUT, settings
+from qualgraph.rdf.namespaces import DEFAULT_BASE
+from qualgraph.study.config import KEYS
+from qualgraph.study.load import display_name
 
 DEFAULTS: dict[str, object] = {
     "paths": [f"{DEFAULT_INPUT}/"],

@@ -6,15 +6,11 @@ import sys
 from pathlib import Path
 
 import click
+from rdflib import Graph
 from rich.console import Console
 from rich.table import Table
 
-from ..emit import emit_ntriples
-from ..export import FORMATS, serialize
-from ..resources import ontology_graph
-from ..summary import summarize
-from ..void import build_date, count, describe
-from .common import (
+from qualgraph.cli.common import (
     StudyInputs,
     exit_status,
     guard_output,
@@ -24,7 +20,13 @@ from .common import (
     study_options,
     write_output,
 )
-from .server import checked_iri
+from qualgraph.cli.server import checked_iri
+from qualgraph.rdf.emit import emit_ntriples
+from qualgraph.rdf.export import FORMATS, serialize
+from qualgraph.rdf.terms import NTriples
+from qualgraph.rdf.void import build_date, count, describe
+from qualgraph.resources import ontology_graph
+from qualgraph.study.summary import summarize
 
 
 @click.command()
@@ -78,7 +80,7 @@ def export(
     identity = inputs.identity
     guard_output(output, read_files(loaded))
     data = emit_ntriples(loaded.study, identity.base)
-    graphs = (data, *([ontology_graph()] if with_ontology else []))
+    graphs: tuple[NTriples | Graph, ...] = (data, *([ontology_graph()] if with_ontology else []))
     write_output(serialize(graphs, fmt, base=identity.base, graph_name=identity.iri), output)
     if void_file is not None:
         guard_output(void_file, read_files(loaded))

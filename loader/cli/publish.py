@@ -11,18 +11,7 @@ from pathlib import Path
 
 import click
 
-from ..design_doc import design_document
-from ..diagnostics import Diagnostic
-from ..diagrams import FORMATS as DIAGRAM_FORMATS
-from ..diagrams import render as render_view
-from ..diagrams import views
-from ..errors import QualgraphError
-from ..publication import Publication, publication
-from ..publish_tables import FORMATS as TABLE_FORMATS
-from ..publish_tables import TABLES, latex_document, ungrounded_counts
-from ..publish_tables import render as render_tables
-from ..study import natural_key
-from .common import (
+from qualgraph.cli.common import (
     CommandError,
     StudyInputs,
     output_option,
@@ -30,6 +19,17 @@ from .common import (
     study_options,
     write_output,
 )
+from qualgraph.diagnostics import Diagnostic
+from qualgraph.errors import QualgraphError
+from qualgraph.outputs.design_doc import design_document
+from qualgraph.outputs.diagrams import FORMATS as DIAGRAM_FORMATS
+from qualgraph.outputs.diagrams import render as render_view
+from qualgraph.outputs.diagrams import views
+from qualgraph.outputs.paper_tables import FORMATS as TABLE_FORMATS
+from qualgraph.outputs.paper_tables import TABLES, latex_document, ungrounded_counts
+from qualgraph.outputs.paper_tables import render as render_tables
+from qualgraph.outputs.publication import Publication, publication
+from qualgraph.study.load import natural_key
 
 directory_option = click.option(
     "-o",

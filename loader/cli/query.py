@@ -17,29 +17,7 @@ from rdflib import Literal
 from rich.console import Console
 from rich.table import Column, Table
 
-from ..emit import emit_ntriples
-from ..errors import QualgraphError
-from ..export import FORMATS as RDF_FORMATS
-from ..export import serialize
-from ..query import (
-    Answer,
-    NamedQuery,
-    catalogue,
-    find_query,
-    named_queries,
-    parse_query,
-    prepare,
-    read_query_file,
-    run,
-)
-from ..rdf_input import RDF_SUFFIXES, load_rdf, rdf_format
-from ..saturation import plot_saturation
-from ..stats import StudyStats, study_stats
-from ..store import Rows, to_store
-from ..study import TRACE_SUFFIXES, LoadedStudy
-from ..summary import summarize
-from ..tables import FORMATS, rich_table
-from .common import (
+from qualgraph.cli.common import (
     CommandError,
     StudyInputs,
     exit_status,
@@ -50,7 +28,30 @@ from .common import (
     study_options,
     write_output,
 )
-from .server import checked_iri, client, retries_option, timeout_option
+from qualgraph.cli.server import checked_iri, client, retries_option, timeout_option
+from qualgraph.errors import QualgraphError
+from qualgraph.outputs.saturation import plot_saturation
+from qualgraph.query.formats import FORMATS, rich_table
+from qualgraph.query.named import (
+    Answer,
+    NamedQuery,
+    catalogue,
+    find_query,
+    named_queries,
+    parse_query,
+    prepare,
+    read_query_file,
+    run,
+)
+from qualgraph.query.rows import Rows
+from qualgraph.query.stats import StudyStats, study_stats
+from qualgraph.rdf.emit import emit_ntriples
+from qualgraph.rdf.export import FORMATS as RDF_FORMATS
+from qualgraph.rdf.export import serialize
+from qualgraph.rdf.rdf_files import RDF_SUFFIXES, load_rdf, rdf_format
+from qualgraph.rdf.store import to_store
+from qualgraph.study.load import TRACE_SUFFIXES, LoadedStudy
+from qualgraph.study.summary import summarize
 
 _INPUT_SUFFIXES = set(RDF_SUFFIXES) | TRACE_SUFFIXES
 _NO_QUERY = (
@@ -252,7 +253,7 @@ def _remote(
     retries: int,
 ) -> Answer:
     """The query run on the server, over the named graphs (or every study's graph there)."""
-    from ..remote import Endpoints, run_remote  # see cli.server: not at every start
+    from qualgraph.server.remote import Endpoints, run_remote  # see cli.server: not at every start
 
     names = tuple(checked_iri(g, "--graph") for g in graphs)
     try:

@@ -6,11 +6,17 @@ import sys
 
 import click
 
-from ..diagnostics import printable
-from ..emit import emit
-from ..errors import QualgraphError
-from ..reason import reason as run_reasoner
-from .common import CommandError, StudyInputs, exit_status, report_diagnostics, study_options
+from qualgraph.cli.common import (
+    CommandError,
+    StudyInputs,
+    exit_status,
+    report_diagnostics,
+    study_options,
+)
+from qualgraph.diagnostics import printable
+from qualgraph.errors import QualgraphError
+from qualgraph.rdf.emit import emit
+from qualgraph.reason import reason as run_reasoner
 
 
 @click.command()

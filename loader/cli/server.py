@@ -16,15 +16,21 @@ from typing import TYPE_CHECKING
 import click
 import pyoxigraph as ox
 
-from ..emit import emit_ntriples
-from ..errors import QualgraphError
-from ..resources import ontology_graph
-from ..terms import NTriples
-from ..void import build_date, count, describe
-from .common import CommandError, StudyInputs, exit_status, report_diagnostics, study_options
+from qualgraph.cli.common import (
+    CommandError,
+    StudyInputs,
+    exit_status,
+    report_diagnostics,
+    study_options,
+)
+from qualgraph.errors import QualgraphError
+from qualgraph.rdf.emit import emit_ntriples
+from qualgraph.rdf.terms import NTriples
+from qualgraph.rdf.void import build_date, count, describe
+from qualgraph.resources import ontology_graph
 
 if TYPE_CHECKING:
-    from ..remote import Client, Endpoints
+    from qualgraph.server.remote import Client, Endpoints
 
 ONTOLOGY_GRAPH = "https://w3id.org/qualgraph/ontology"
 """The graph `--with-ontology` fills: the ontology's own IRI."""
@@ -61,7 +67,7 @@ retries_option = click.option(
 
 def client(timeout: float, retries: int) -> Client:
     """A client that logs each retry on standard error (never the credentials)."""
-    from ..remote import Client, Policy
+    from qualgraph.server.remote import Client, Policy
 
     return Client(
         Policy(attempts=retries + 1, timeout=timeout), log=lambda line: click.echo(line, err=True)
@@ -86,7 +92,7 @@ def _lines(*parts: NTriples) -> Callable[[], Iterator[str]]:
 
 def _refuse_another_study(endpoints: Endpoints, graph: str, codebook: str, sender: Client) -> None:
     """Two studies must not share a graph: a push would silently replace the other one."""
-    from ..remote import codebooks_in
+    from qualgraph.server.remote import codebooks_in
 
     found = [book for book in codebooks_in(endpoints, graph, sender) if book != codebook]
     if found:
@@ -142,7 +148,7 @@ def push(
 
     Example: qualgraph push traces/ --endpoint http://127.0.0.1:7878
     """
-    from ..remote import Endpoints, push_graph
+    from qualgraph.server.remote import Endpoints, push_graph
 
     identity = inputs.identity
     name = checked_iri(graph or identity.iri, "--graph")

@@ -19,30 +19,7 @@ from pathlib import Path
 import click
 from rdflib import Graph
 
-from ..baseline import compare, read_baseline, write_baseline
-from ..codes import DIAGNOSTIC_HELP
-from ..diagnostics import Diagnostic, Severity, printable
-from ..emit import emit_ntriples
-from ..errors import QualgraphError
-from ..rdf_input import load_rdf, rdf_format
-from ..report import (
-    FORMATS,
-    Compactor,
-    Finding,
-    Report,
-    RulePolicy,
-    attribute_claims,
-    local_name,
-    merge,
-    render_step_summary,
-)
-from ..results import ValidationReport
-from ..sarif import shape_rules
-from ..shapes import load_shapes
-from ..study import display_name
-from ..terms import NTriples
-from ..validate import ENGINES, Validation, validate
-from .common import (
+from qualgraph.cli.common import (
     CommandError,
     StudyInputs,
     configured,
@@ -52,6 +29,25 @@ from .common import (
     study_options,
     write_output,
 )
+from qualgraph.diagnostics import Diagnostic, Severity, printable
+from qualgraph.errors import QualgraphError
+from qualgraph.rdf.emit import emit_ntriples
+from qualgraph.rdf.rdf_files import load_rdf, rdf_format
+from qualgraph.rdf.terms import NTriples
+from qualgraph.shacl.baseline import read_baseline, write_baseline
+from qualgraph.shacl.outcome import outcome
+from qualgraph.shacl.report import (
+    FORMATS,
+    Finding,
+    RulePolicy,
+    attribute_claims,
+    local_name,
+    render_step_summary,
+)
+from qualgraph.shacl.results import ValidationReport
+from qualgraph.shacl.shapes import load_shapes
+from qualgraph.shacl.validate import ENGINES, Validation, validate
+from qualgraph.study.load import display_name
 
 _LEVELS = {"error": Severity.ERROR, "warning": Severity.WARNING, "info": Severity.INFO}
 
@@ -207,7 +203,6 @@ def validate_command(
     except QualgraphError as exc:
         raise CommandError(str(exc)) from exc
     base = inputs.base
-    compact = Compactor(base)
     if run is None:
         validation, diagnostics, files, read = _validate_rdf(inputs, shapes, engine, allow_service)
         claimants: dict[str, str] = {}
@@ -225,9 +220,22 @@ def validate_command(
     read += [*extra_shapes, *([baseline] if baseline else [])]
     for target in (output, *extra_outputs.values(), write_baseline):
         guard_output(target, read)
-    merged = merge(diagnostics, validation, compact, claimants)
-    rules = shape_rules(shapes, compact)
-    known = [*rules, *DIAGNOSTIC_HELP, *(f.rule for f in merged)]
+    show = Severity.INFO if inputs.verbose or threshold == Severity.INFO else Severity.WARNING
+    result = outcome(
+        diagnostics,
+        validation,
+        shapes,
+        files,
+        base=base,
+        claimants=claimants,
+        rules=policy,
+        baseline=recorded,
+        fail_on=threshold,
+        show=max(show, threshold) if quiet else show,
+        started=started,
+        seconds=time.perf_counter() - clock,
+    )
+    known = result.known_rules
     _check_rule_names(RulePolicy(_rules(select), _rules(ignore)), known, "--select/--ignore")
     _check_rule_names(
         RulePolicy(
@@ -239,38 +247,17 @@ def validate_command(
         known,
         config.label,
     )
-    findings = every = policy.apply(merged)
-    gone: tuple[str, ...] = ()
-    suppressed = 0
-    if recorded is not None:
-        comparison = compare(findings, recorded)
-        findings, suppressed = comparison.new, comparison.suppressed
-        gone = tuple(entry.describe() for entry in comparison.gone)
-    show = Severity.INFO if inputs.verbose or threshold == Severity.INFO else Severity.WARNING
-    report = Report(
-        findings=findings,
-        files=files,
-        engine=engine,
-        fail_on=threshold,
-        show=max(show, threshold) if quiet else show,
-        base=base,
-        baselined=recorded is not None,
-        suppressed=suppressed,
-        gone=gone,
-        rules=rules,
-        started=started,
-        seconds=time.perf_counter() - clock,
-    )
+    report, every, gone = result.report, result.every, result.report.gone
     if write_baseline is not None:
         count = write_baseline_file(write_baseline, every)  # all: not only the new ones
         click.echo(f"{report.summary()}; {count} findings recorded in {write_baseline}", err=True)
         sys.exit(0)
     color = output is None and fmt == "text" and sys.stdout.isatty()
-    text = FORMATS[fmt](report, color)
+    text = report.render(fmt, color)
     if text or output is not None:
         write_output(text, output)
     for extra_fmt, path in extra_outputs.items():
-        write_output(FORMATS[extra_fmt](report, False), path)
+        write_output(report.render(extra_fmt), path)
     summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary_file:
         _append(Path(summary_file), render_step_summary(report))

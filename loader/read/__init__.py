@@ -1,0 +1,3 @@
+"""Reading a study's files: Markdown traces → TraceDocument, python blocks and model files →
+Statements (ast only, never run).
+"""
