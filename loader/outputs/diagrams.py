@@ -19,12 +19,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-
-import graphviz
+from typing import TYPE_CHECKING
 
 from qualgraph.diagnostics import Diagnostic, info
 from qualgraph.errors import QualgraphError
 from qualgraph.outputs.publication import Element, Link, Publication, ViewSpec
+
+if TYPE_CHECKING:
+    import graphviz
 
 FORMATS = {"plantuml": ".txt", "dot": ".dot", "mermaid": ".md", "svg": ".svg"}
 NAME_BREAK = 45
@@ -244,6 +246,8 @@ def mermaid(view: View) -> str:
 
 
 def graph(view: View) -> graphviz.Digraph:
+    import graphviz  # only when a diagram is drawn: every command would pay its import
+
     dot = graphviz.Digraph(
         view.name,
         graph_attr={"rankdir": "TB", "fontname": "Arial"},
@@ -265,6 +269,8 @@ def dot_source(view: View) -> str:
 
 
 def svg(view: View) -> str:
+    import graphviz
+
     try:
         return graph(view).pipe(format="svg", encoding="utf-8")
     except graphviz.ExecutableNotFound as exc:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from rdflib import Graph, URIRef
@@ -126,6 +125,8 @@ def _pascal(name: str) -> str:
 
 
 def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version  # ~30 ms: only for SARIF
+
     try:
         return version("qualgraph")
     except PackageNotFoundError:  # a source tree that was not installed
