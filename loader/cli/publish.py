@@ -7,7 +7,9 @@ line says how many evidences no quote grounds.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
@@ -30,6 +32,21 @@ from qualgraph.outputs.paper_tables import TABLES, latex_document, ungrounded_co
 from qualgraph.outputs.paper_tables import render as render_tables
 from qualgraph.outputs.publication import Publication, publication
 from qualgraph.study.load import natural_key
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def format_option(formats: Iterable[str], default: str) -> Callable[[F], F]:
+    """`-f/--format` with the formats a publication command writes."""
+    return click.option(
+        "-f",
+        "--format",
+        "fmt",
+        type=click.Choice(list(formats)),
+        default=default,
+        show_default=True,
+    )
+
 
 directory_option = click.option(
     "-o",
@@ -61,14 +78,7 @@ def _write(folder: Path, name: str, text: str) -> None:
 
 @click.command()
 @study_options
-@click.option(
-    "-f",
-    "--format",
-    "fmt",
-    type=click.Choice(list(TABLE_FORMATS)),
-    default="latex",
-    show_default=True,
-)
+@format_option(TABLE_FORMATS, "latex")
 @directory_option
 def tables(inputs: StudyInputs, fmt: str, output_dir: Path | None) -> None:
     """The paper's tables: sources, forces with their evidences, and the decision overview.
@@ -121,14 +131,7 @@ def design(inputs: StudyInputs, output: Path | None, title: str) -> None:
 
 @click.command()
 @study_options
-@click.option(
-    "-f",
-    "--format",
-    "fmt",
-    type=click.Choice(list(DIAGRAM_FORMATS)),
-    default="plantuml",
-    show_default=True,
-)
+@format_option(DIAGRAM_FORMATS, "plantuml")
 @directory_option
 def diagram(inputs: StudyInputs, fmt: str, output_dir: Path | None) -> None:
     """Decision diagrams: one view per decision, the overview and the inter-decision view.
