@@ -17,6 +17,7 @@ import re
 import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from qualgraph.diagnostics import Diagnostic, error, warning
 from qualgraph.read.metamodel import (
@@ -217,13 +218,13 @@ def _uses(statement: Statement) -> Iterable[str]:
         case OptionLink(decision=decision, option=option):
             return ("add_decision_option_link", decision, option)
         case ForceImpact(solution=solution, force=force, level=level):
-            names = [*FUNCTION_CALL.findall(statement.text), solution, force]
+            names = [*_calls(statement.text), solution, force]
             return names + [level] if level.isidentifier() else names
         case LinkStatement(pairs=pairs, stereotype=stereotype, how=how):
             names = [name for pair in pairs for name in pair]
             if how is not None:
                 names.append("add_stereotyped_link_with_how_tagged_value")
-            names.extend(FUNCTION_CALL.findall(statement.text))
+            names.extend(_calls(statement.text))
             if stereotype and stereotype.isidentifier():
                 names.append(stereotype)
             return names
@@ -236,6 +237,13 @@ def _uses(statement: Statement) -> Iterable[str]:
         case Skipped():
             return _skipped_uses(statement)
     return ()
+
+
+@lru_cache(maxsize=4096)
+def _calls(text: str) -> tuple[str, ...]:
+    """Link functions a statement's text calls; one `add_force_relations` call is the text of
+    each of its impacts, so it is scanned once."""
+    return tuple(FUNCTION_CALL.findall(text))
 
 
 def bindings(statement: Statement) -> set[str]:
@@ -269,6 +277,7 @@ def _bindings_by_line(statements: Iterable[Statement]) -> dict[str, int]:
     return where
 
 
+@lru_cache(maxsize=1024)
 def _parse(text: str) -> ast.Module | None:
     lines = text.splitlines()
     indent = min((len(line) - len(line.lstrip()) for line in lines if line.strip()), default=0)
@@ -358,6 +367,10 @@ def check_runs(files: Iterable[RunFile], lists: dict[str, tuple[str, ...]]) -> l
     """The model files in execution order → where CodeableModels would raise, and
     redefinitions that orphan an object."""
     run = _Run()
-    for run_file in files:
-        run.file(run_file, lists)
+    try:
+        for run_file in files:
+            run.file(run_file, lists)
+    finally:  # the parse caches serve one check, never the whole process
+        _parse.cache_clear()
+        _calls.cache_clear()
     return run.diagnostics
