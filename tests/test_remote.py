@@ -196,17 +196,13 @@ def test_repushing_one_study_changes_only_its_graph(server, run, tmp_path):
     assert run("push", str(study), "--base", base_a, "--endpoint", server.url).exit_code == 0
     assert run("push", str(STUDY_B), "--base", base_b, "--endpoint", server.url).exit_code == 0
     construct = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
-    snapshot_b = run(
-        "query",
-        "--endpoint",
-        server.url,
-        "--graph",
-        base_b[:-1],
-        "--sparql",
-        construct,
-        "-f",
-        "ntriples",
-    ).stdout
+
+    def remote(graph: str, sparql: str, fmt: str) -> str:
+        """One query on the server, scoped to one study's graph."""
+        args = ("--endpoint", server.url, "--graph", graph, "--sparql", sparql, "-f", fmt)
+        return run("query", *args).stdout
+
+    snapshot_b = remote(base_b[:-1], construct, "ntriples")
     trace = study / "s_1.md"
     trace.write_text(
         trace.read_text(encoding="utf-8").replace(
@@ -215,32 +211,9 @@ def test_repushing_one_study_changes_only_its_graph(server, run, tmp_path):
         encoding="utf-8",
     )
     assert run("push", str(study), "--base", base_a, "--endpoint", server.url).exit_code == 0
-    titles = rows(
-        run(
-            "query",
-            "--endpoint",
-            server.url,
-            "--graph",
-            base_a[:-1],
-            "--sparql",
-            TITLES,
-            "-f",
-            "csv",
-        ).stdout
-    )
+    titles = rows(remote(base_a[:-1], TITLES, "csv"))
     assert [r[2] for r in titles if r[1] == "s1"] == ["Catalogues, revised"]
-    after_b = run(
-        "query",
-        "--endpoint",
-        server.url,
-        "--graph",
-        base_b[:-1],
-        "--sparql",
-        construct,
-        "-f",
-        "ntriples",
-    ).stdout
-    assert after_b == snapshot_b
+    assert remote(base_b[:-1], construct, "ntriples") == snapshot_b
     assert server.graphs() == {base_a[:-1], base_b[:-1]}
 
 
