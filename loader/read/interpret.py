@@ -57,7 +57,9 @@ def interpret_block(
     `code_list` marks an `add codes to sN:` block: bare names there are code-list entries."""
     reader = _Reader(file, code_list)
     reader.read(code.split("\n"), first_line, "code")
-    return Interpretation(tuple(reader.statements), tuple(reader.diagnostics))
+    return Interpretation(
+        tuple(reader.statements), tuple(reader.diagnostics), reader.parsed_as_written
+    )
 
 
 def interpret_module(text: str, file: str) -> Interpretation:
@@ -114,6 +116,7 @@ class _Reader:
         self.statements: list[Statement] = []
         self.diagnostics: list[Diagnostic] = []
         self.dicts: dict[str, tuple[ast.Dict, list[str]]] = {}
+        self.parsed_as_written = False
 
     def read(self, lines: list[str], base: int, origin: str) -> None:
         """Interpret `lines`, whose first line is file line `base`: whole if it parses as
@@ -125,8 +128,10 @@ class _Reader:
                 site = _site(lines, filled[0], filled[-1], base, origin)
                 self.verbatim(site, f"too large to interpret ({size} characters)")
             return
-        whole = pyrepair.parse_whole("\n".join(lines)) if origin == "code" else None
+        text = "\n".join(lines)
+        whole = pyrepair.parse_whole(text) if origin == "code" else None
         if whole:
+            self.parsed_as_written = whole.source == text
             self.python_warnings(whole, base)
         for piece in _tree_pieces(lines, whole) if whole else _span_pieces(lines):
             site = _site(lines, piece.first, piece.last, base, origin)

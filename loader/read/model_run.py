@@ -56,6 +56,8 @@ class RunFile:
     statements: tuple[Statement, ...]
     imports: dict[str, frozenset[str] | None]
     """Study module → the names it binds when imported (None: unknown, any name may come)."""
+    parses: bool = False
+    """The interpreter already parsed the text whole as written: no syntax error to look for."""
 
 
 @dataclass
@@ -78,7 +80,7 @@ class _Run:
 
     def file(self, run_file: RunFile, lists: dict[str, tuple[str, ...]]) -> None:
         failures: list[_Failure] = []
-        syntax = _syntax_error(run_file.text)
+        syntax = None if run_file.parses else _syntax_error(run_file.text)
         if syntax is not None:
             failures.append(syntax)
         bound: set[str] = set()

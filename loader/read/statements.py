@@ -149,3 +149,5 @@ class Interpretation:
 
     statements: tuple[Statement, ...]
     diagnostics: tuple[Diagnostic, ...] = ()
+    parsed_as_written: bool = False
+    """The whole text parsed as python as it stands (a model file CodeableModels can import)."""

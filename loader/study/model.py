@@ -329,6 +329,7 @@ def _run_files(
             model_file.interpretation.statements,
             {module: bound.get(module) for module in
              (s.module for s in study_imports(model_file))},
+            model_file.interpretation.parsed_as_written,
         )
         for model_file in ordered
     ]
